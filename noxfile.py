@@ -1,0 +1,50 @@
+"""The client's tests on every other CPython 3.10+ this machine has (``make test`` runs it).
+
+Interpreters are found on PATH or under pyenv; an absent one is skipped, not an error,
+so the matrix adapts to the machine. The main interpreter runs the full suite itself.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import nox
+
+nox.options.error_on_missing_interpreters = False
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"
+
+MINORS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+def _works(path: str) -> bool:
+    try:
+        return subprocess.run([path, "-c", "pass"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _find(minor: str) -> str | None:
+    candidates = [shutil.which(f"python{minor}") or ""]
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates += sorted(
+        glob.glob(f"{pyenv_root}/versions/{minor}.*/bin/python{minor}"), reverse=True
+    )
+    return next((path for path in candidates if path and _works(path)), None)
+
+
+def other_pythons() -> list[str]:
+    current = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = (_find(minor) for minor in MINORS if minor != current)
+    return [path for path in found if path]
+
+
+@nox.session(python=other_pythons())
+def client(session: nox.Session) -> None:
+    """The client's tests (tests/client) on one interpreter."""
+    session.install("-q", "-e", ".[test]")
+    session.run("pytest", "-q", "-p", "no:randomly", "tests/client", *session.posargs)

@@ -1,0 +1,107 @@
+"""sendx: the Python toolkit for the SendX email-marketing API.
+
+Importing this package is cheap: every public name is loaded on first access, so
+``import sendx`` pulls in neither urllib3, aiohttp, msgspec nor the emulator's stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sendx._version import __version__
+
+if TYPE_CHECKING:
+    from sendx._client import AsyncSendX, SendX
+    from sendx._hooks import RequestEvent, ResponseEvent, RetryEvent
+    from sendx._policies import RetryPolicy, Timeout
+    from sendx.errors import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        InvalidRequestError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        SendXError,
+        UnprocessableEntityError,
+    )
+    from sendx.models import Contact, Increment, decrement, increment
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncSendX",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "Contact",
+    "Increment",
+    "InternalServerError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
+    "RetryPolicy",
+    "SendX",
+    "SendXError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "__version__",
+    "decrement",
+    "increment",
+]
+
+# Where each lazily loaded public name lives.
+_LAZY: dict[str, str] = {
+    "SendX": "sendx._client",
+    "AsyncSendX": "sendx._client",
+    "RetryPolicy": "sendx._policies",
+    "Timeout": "sendx._policies",
+    "RequestEvent": "sendx._hooks",
+    "ResponseEvent": "sendx._hooks",
+    "RetryEvent": "sendx._hooks",
+    "Contact": "sendx.models",
+    "Increment": "sendx.models",
+    "increment": "sendx.models",
+    "decrement": "sendx.models",
+    **{
+        name: "sendx.errors"
+        for name in (
+            "SendXError",
+            "APIConnectionError",
+            "APITimeoutError",
+            "APIStatusError",
+            "BadRequestError",
+            "AuthenticationError",
+            "PermissionDeniedError",
+            "NotFoundError",
+            "ConflictError",
+            "UnprocessableEntityError",
+            "RateLimitError",
+            "InternalServerError",
+            "InvalidRequestError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sendx' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later accesses skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

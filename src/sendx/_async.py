@@ -1,0 +1,154 @@
+"""The asynchronous I/O shell: sends what the core describes, over aiohttp.
+
+aiohttp is imported when the first async client is built. The session is created on
+first use inside the running event loop, so a client may be built outside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import Any, TypeVar
+
+import aiohttp
+import yarl
+
+from sendx import _core
+from sendx._core import Call, Done, Endpoint, Failure, FailureKind, Wait
+from sendx._hooks import Observer
+from sendx._policies import RetryPolicy, Timeout
+
+__all__ = ["AsyncShell"]
+
+T = TypeVar("T")
+
+
+def classify(exc: BaseException) -> Failure:
+    """What an aiohttp exception says about whether the request was sent.
+
+    The detail names the exception class and the OS reason only: aiohttp's own
+    messages print whole URLs, and with them a contact's email.
+    """
+    if isinstance(exc, aiohttp.ClientSSLError):
+        kind = FailureKind.TLS
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        kind = FailureKind.CONNECT
+    elif isinstance(exc, aiohttp.ConnectionTimeoutError):
+        kind = FailureKind.CONNECT_TIMEOUT
+    elif isinstance(exc, (aiohttp.SocketTimeoutError, asyncio.TimeoutError)):
+        kind = FailureKind.READ_TIMEOUT
+    else:
+        kind = FailureKind.DISCONNECTED
+    detail = type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        detail = f"{detail}: {exc.strerror}"
+    return Failure(kind, detail)
+
+
+def _seconds(value: float) -> float | None:
+    return None if value == float("inf") else value
+
+
+class AsyncShell:
+    """One bounded aiohttp connection pool and the retry loop around it."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        timeout: Timeout,
+        retry: RetryPolicy,
+        observer: Observer,
+        pool_size: int,
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retry = retry
+        self.observer = observer
+        self._pool_size = pool_size
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        session = self._session
+        if session is None or session.closed:
+            connector = aiohttp.TCPConnector(limit=self._pool_size)
+            session = aiohttp.ClientSession(connector=connector)
+            self._session = session
+        return session
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    def _client_timeout(self, connect: float, read: float) -> aiohttp.ClientTimeout:
+        key = (connect, read)
+        value = self._timeouts.get(key)
+        if value is None:
+            # No total: waiting for a pooled connection is bounded by the deadline,
+            # not by the connect timeout.
+            value = aiohttp.ClientTimeout(
+                total=None, sock_connect=_seconds(connect), sock_read=_seconds(read)
+            )
+            if len(self._timeouts) < 64:
+                self._timeouts[key] = value
+        return value
+
+    async def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
+        timeout = timeout or self.timeout
+        endpoint, observer = self.endpoint, self.observer
+        session = self._get_session()
+        # encoded=True: yarl would otherwise turn %40 back into @ in the query.
+        url = yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
+        state = _core.start(self.retry, time.monotonic())
+        while True:
+            began = time.monotonic()
+            limits = state.attempt_timeout(timeout, began)
+            if limits is None:
+                raise _core.deadline_error(call, state)
+            observer.request(call.method, call.path, state.attempt)
+            try:
+                async with session.request(
+                    call.method,
+                    url,
+                    data=call.body,
+                    headers=endpoint.headers,
+                    timeout=self._client_timeout(*limits),
+                    allow_redirects=False,
+                ) as response:
+                    body = await response.read()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                failure = classify(exc)
+                now = time.monotonic()
+                observer.response(
+                    call.method, call.path, state.attempt, None, now - began, failure.kind.value
+                )
+                outcome: Any = _core.after_failure(
+                    state, call, failure, now=now, random=random.random()
+                )
+            else:
+                now = time.monotonic()
+                observer.response(
+                    call.method, call.path, state.attempt, response.status, now - began
+                )
+                outcome = _core.after_response(
+                    state,
+                    call,
+                    response.status,
+                    response.headers,
+                    body,
+                    now=now,
+                    wall_now=time.time(),
+                    random=random.random(),
+                )
+            if isinstance(outcome, Done):
+                return outcome.value  # type: ignore[no-any-return]
+            if not isinstance(outcome, Wait):
+                raise outcome.error
+            observer.retry(
+                call.method, call.path, outcome.state.attempt, outcome.delay, outcome.reason
+            )
+            await asyncio.sleep(outcome.delay)
+            state = outcome.state

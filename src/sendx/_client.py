@@ -1,0 +1,261 @@
+"""The public clients: :class:`SendX` (blocking) and :class:`AsyncSendX` (asyncio).
+
+Both resolve settings the same way and hand every call to the same sans-I/O core;
+they differ only in the shell that does the I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any
+
+from sendx._config import Settings, resolve_settings
+from sendx._core import Endpoint, user_agent
+from sendx._hooks import Observer, RequestEvent, ResponseEvent, RetryEvent
+from sendx._policies import DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT, RetryPolicy, Timeout
+from sendx.errors import InvalidRequestError
+from sendx.resources.contacts import AsyncContacts, Contacts
+
+__all__ = ["AsyncSendX", "SendX"]
+
+TimeoutArg = Timeout | float | tuple[float, float] | None
+
+
+class _Options:
+    """What both clients compute from their constructor arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        team_id: str | None,
+        base_url: str | None,
+        timeout: TimeoutArg,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+        max_connections: int,
+        headers: Mapping[str, str] | None,
+        observer: Observer,
+    ) -> None:
+        self.settings: Settings = resolve_settings(api_key, team_id, base_url)
+        self.timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
+        policy = retry if retry is not None else DEFAULT_RETRY_POLICY
+        if max_retries is not None:
+            policy = RetryPolicy(
+                max_retries=max_retries,
+                backoff_initial=policy.backoff_initial,
+                backoff_max=policy.backoff_max,
+                retry_after_max=policy.retry_after_max,
+                deadline=policy.deadline,
+            )
+        self.retry = policy
+        if (
+            isinstance(max_connections, bool)
+            or not isinstance(max_connections, int)
+            or max_connections < 1
+        ):
+            raise InvalidRequestError(
+                f"max_connections must be an int >= 1 (got {max_connections!r})",
+                field="max_connections",
+            )
+        self.max_connections = max_connections
+        self.endpoint = Endpoint(self.settings, user_agent=user_agent(), extra_headers=headers)
+        self.observer = observer
+
+    def describe(self, name: str) -> str:
+        # The API key is never shown, not even in part.
+        return (
+            f"{name}(team_id={self.settings.team_id!r}, base_url={self.settings.base_url!r}, "
+            f"api_key='***', timeout={self.timeout!r}, retry={self.retry!r})"
+        )
+
+
+class SendX:
+    """A blocking client for SendX's contact API.
+
+    ``SendX(api_key=None, team_id=None, *, base_url=None, timeout=None,
+    max_retries=None, retry=None, max_connections=10, headers=None, on_request=None,
+    on_response=None, on_retry=None)``
+
+    Missing arguments fall back to ``SENDX_API_KEY``, ``SENDX_TEAM_ID`` and
+    ``SENDX_BASE_URL``. ``timeout`` is a :class:`Timeout`, a number of seconds or a
+    ``(connect, read)`` pair (``None``: 5 s to connect, 30 s to read).
+    ``max_retries`` (default 3) overrides ``retry.max_retries``. One client is safe to
+    share across threads; at most ``max_connections`` requests are in flight, others
+    wait for a connection. Use it in a ``with`` block, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        team_id: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 10,
+        headers: Mapping[str, str] | None = None,
+        on_request: Callable[[RequestEvent], object] | None = None,
+        on_response: Callable[[ResponseEvent], object] | None = None,
+        on_retry: Callable[[RetryEvent], object] | None = None,
+    ) -> None:
+        options = _Options(
+            api_key,
+            team_id,
+            base_url,
+            timeout,
+            max_retries,
+            retry,
+            max_connections,
+            headers,
+            Observer(on_request, on_response, on_retry),
+        )
+        from sendx._sync import SyncShell  # urllib3 loads with the first client
+
+        self._options = options
+        self._shell = SyncShell(
+            options.endpoint,
+            timeout=options.timeout,
+            retry=options.retry,
+            observer=options.observer,
+            pool_size=options.max_connections,
+        )
+        self.contacts = Contacts(self._shell)
+        """Identify and track contacts."""
+
+    @property
+    def team_id(self) -> str:
+        """The team this client acts for."""
+        return self._options.settings.team_id
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
+        return self._options.settings.base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        """The default timeout of every call."""
+        return self._options.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of every call."""
+        return self._options.retry
+
+    def close(self) -> None:
+        """Close pooled connections. The client reconnects if used again."""
+        self._shell.close()
+
+    def __enter__(self) -> SendX:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return self._options.describe("SendX")
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "a SendX client holds connections and cannot be pickled; build one per process"
+        )
+
+
+class AsyncSendX:
+    """An asyncio client for SendX's contact API; the same options as :class:`SendX`.
+
+    ``max_connections`` defaults to 100. Use ``async with AsyncSendX() as client:``
+    or ``await client.close()``. One client is safe to share across the tasks of one
+    event loop.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        team_id: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutArg = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 100,
+        headers: Mapping[str, str] | None = None,
+        on_request: Callable[[RequestEvent], object] | None = None,
+        on_response: Callable[[ResponseEvent], object] | None = None,
+        on_retry: Callable[[RetryEvent], object] | None = None,
+    ) -> None:
+        options = _Options(
+            api_key,
+            team_id,
+            base_url,
+            timeout,
+            max_retries,
+            retry,
+            max_connections,
+            headers,
+            Observer(on_request, on_response, on_retry),
+        )
+        from sendx._async import AsyncShell  # aiohttp loads with the first async client
+
+        self._options = options
+        self._shell = AsyncShell(
+            options.endpoint,
+            timeout=options.timeout,
+            retry=options.retry,
+            observer=options.observer,
+            pool_size=options.max_connections,
+        )
+        self.contacts = AsyncContacts(self._shell)
+        """Identify and track contacts."""
+
+    @property
+    def team_id(self) -> str:
+        """The team this client acts for."""
+        return self._options.settings.team_id
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
+        return self._options.settings.base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        """The default timeout of every call."""
+        return self._options.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of every call."""
+        return self._options.retry
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._shell.close()
+
+    async def __aenter__(self) -> AsyncSendX:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return self._options.describe("AsyncSendX")
+
+    def __reduce__(self) -> Any:
+        raise TypeError("an AsyncSendX client holds connections and cannot be pickled")
+
+
+SendX.__module__ = "sendx"
+AsyncSendX.__module__ = "sendx"

@@ -1,0 +1,330 @@
+"""The sans-I/O core: request building, retry decisions and response handling.
+
+Nothing here touches a socket, a clock or a random source: the shells (``_sync``,
+``_async``) pass ``now`` and ``random`` in and carry out the decisions returned
+(:class:`Done`, :class:`Wait`, :class:`Fail`). So both clients share one retry policy
+that cannot drift, and every decision can be replayed in a test.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+from sendx._config import Settings
+from sendx._policies import NOT_APPLIED_STATUSES, RETRYABLE_STATUSES, RetryPolicy, Timeout
+from sendx._version import __version__
+from sendx.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    SendXError,
+    error_for_status,
+)
+from sendx.models import decode_envelope
+
+__all__ = [
+    "Call",
+    "Done",
+    "Endpoint",
+    "Fail",
+    "Failure",
+    "FailureKind",
+    "RetryState",
+    "Wait",
+    "after_failure",
+    "after_response",
+    "parse_retry_after",
+    "start",
+    "user_agent",
+]
+
+T = TypeVar("T")
+
+
+def user_agent() -> str:
+    """``sendx-python/<version> (python <version>)``."""
+    import platform
+
+    return f"sendx-python/{__version__} (python {platform.python_version()})"
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """One API call, described: built by a resource, sent by a shell.
+
+    ``params`` follow ``team_id`` in the query string. ``idempotent`` says whether the
+    call may be sent twice safely; a call that is not is retried only where the server
+    surely did not apply it. ``decode`` turns a 2xx body into the result.
+    """
+
+    method: str
+    path: str
+    params: tuple[tuple[str, str], ...]
+    body: bytes | None
+    idempotent: bool
+    decode: Callable[[bytes], T]
+
+
+class Endpoint:
+    """The fixed part of every request to one SendX account: URL prefix and headers."""
+
+    __slots__ = ("_team_query", "base_url", "headers", "origin", "path_prefix")
+
+    def __init__(
+        self, settings: Settings, *, user_agent: str, extra_headers: Mapping[str, str] | None = None
+    ) -> None:
+        parts = urlsplit(settings.base_url)
+        self.base_url = settings.base_url
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.path_prefix = parts.path
+        self._team_query = urlencode({"team_id": settings.team_id})
+        self.headers: dict[str, str] = {
+            "api_key": settings.api_key,
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+            "Content-Type": "application/json",
+            "User-Agent": user_agent,
+            **(extra_headers or {}),
+        }
+
+    def target(self, call: Call[Any]) -> str:
+        """Path and query of ``call``: ``/api/v1/contact/track?team_id=T&email=E``,
+        form-encoded (``@`` is ``%40``, ``+`` is ``%2B``, a space is ``+``)."""
+        query = self._team_query
+        if call.params:
+            query = f"{query}&{urlencode(call.params)}"
+        return f"{self.path_prefix}{call.path}?{query}"
+
+
+class FailureKind(enum.Enum):
+    """What went wrong below HTTP, as far as it tells whether the request was sent."""
+
+    CONNECT = "connect"  # no connection was made: the request surely was not sent
+    CONNECT_TIMEOUT = "connect timeout"  # likewise
+    TLS = "tls"  # the handshake failed: not sent, and retrying will not help
+    READ_TIMEOUT = "read timeout"  # sent; the server may have applied it
+    DISCONNECTED = "disconnected"  # sent; the server may have applied it
+
+    @property
+    def request_sent(self) -> bool:
+        return self in (FailureKind.READ_TIMEOUT, FailureKind.DISCONNECTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A transport failure, described without URLs (they carry personal data)."""
+
+    kind: FailureKind
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetryState:
+    """Where a call stands: the attempt about to be made and the overall deadline."""
+
+    attempt: int
+    deadline_at: float
+    policy: RetryPolicy
+
+    def attempt_timeout(self, timeout: Timeout, now: float) -> tuple[float, float] | None:
+        """Connect and read timeouts for this attempt, cut to the time left; ``None``
+        when the deadline has passed."""
+        left = self.deadline_at - now
+        if left <= 0:
+            return None
+        return min(timeout.connect, left), min(timeout.read, left)
+
+
+@dataclass(frozen=True, slots=True)
+class Done(Generic[T]):
+    """The call succeeded with ``value``."""
+
+    value: T
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Send again after ``delay`` seconds, as attempt ``state.attempt``."""
+
+    delay: float
+    state: RetryState
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fail:
+    """Give up and raise ``error``."""
+
+    error: SendXError
+
+
+Outcome = Done[T] | Wait | Fail
+
+
+def start(policy: RetryPolicy, now: float) -> RetryState:
+    """The state of a call about to make its first attempt at ``now`` (monotonic)."""
+    return RetryState(attempt=1, deadline_at=now + policy.deadline, policy=policy)
+
+
+def parse_retry_after(value: str | None, wall_now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date
+    (relative to ``wall_now``, a Unix time). ``None`` when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - wall_now
+    if math.isnan(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def deadline_error(call: Call[Any], state: RetryState) -> APITimeoutError:
+    """The error for a call whose overall deadline passed before it could finish."""
+    return APITimeoutError(
+        f"{call.method} {call.path} did not complete within the client's deadline of "
+        f"{state.policy.deadline:g} s ({state.attempt - 1} attempt(s) made); raise "
+        "RetryPolicy(deadline=...) or check that SendX is reachable",
+        request_sent=state.attempt > 1,
+    )
+
+
+def _schedule(
+    state: RetryState, delay: float, now: float, reason: str, error: SendXError
+) -> Wait | Fail:
+    if now + delay >= state.deadline_at:
+        return Fail(error)
+    return Wait(
+        delay=delay,
+        state=RetryState(state.attempt + 1, state.deadline_at, state.policy),
+        reason=reason,
+    )
+
+
+def after_response(
+    state: RetryState,
+    call: Call[T],
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float,
+    wall_now: float,
+    random: float,
+) -> Done[T] | Wait | Fail:
+    """Decide what an answer means: a result, another attempt, or an error."""
+    if 200 <= status < 300:
+        return Done(call.decode(body))
+    retry_after = parse_retry_after(
+        headers.get("retry-after") or headers.get("Retry-After"), wall_now
+    )
+    error = status_error(status, headers, body, retry_after, attempts=state.attempt)
+    policy = state.policy
+    if (
+        status not in RETRYABLE_STATUSES
+        or state.attempt > policy.max_retries
+        or not (call.idempotent or status in NOT_APPLIED_STATUSES)
+    ):
+        return Fail(error)
+    if retry_after is not None:
+        if retry_after > policy.retry_after_max:
+            return Fail(error)
+        delay = retry_after
+    else:
+        delay = policy.backoff(state.attempt - 1, random)
+    return _schedule(state, delay, now, f"status {status}", error)
+
+
+def after_failure(
+    state: RetryState, call: Call[Any], failure: Failure, *, now: float, random: float
+) -> Wait | Fail:
+    """Decide what a transport failure means: another attempt, or an error."""
+    kind = failure.kind
+    error_class = (
+        APITimeoutError
+        if kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT)
+        else APIConnectionError
+    )
+    if kind.request_sent and not call.idempotent:
+        advice = (
+            "; not retried because this call is not idempotent (an increment or a "
+            "rename) and SendX may already have applied it: check the contact first"
+        )
+    elif kind is FailureKind.TLS:
+        advice = "; check the base URL and the machine's CA certificates"
+    else:
+        advice = "; check base_url / SENDX_BASE_URL and the network"
+    error = error_class(
+        f"{call.method} {call.path} failed ({kind.value}: {failure.detail}) "
+        f"on attempt {state.attempt}{advice}",
+        request_sent=kind.request_sent,
+    )
+    if (
+        kind is FailureKind.TLS
+        or state.attempt > state.policy.max_retries
+        or (kind.request_sent and not call.idempotent)
+    ):
+        return Fail(error)
+    delay = state.policy.backoff(state.attempt - 1, random)
+    return _schedule(state, delay, now, kind.value, error)
+
+
+def _decode_error_body(body: bytes) -> tuple[Any, str | None]:
+    """The body as JSON (or text) and the server's ``message``, if it gave one."""
+    envelope = decode_envelope(body)
+    if envelope.status is None and envelope.message is None and envelope.data is None:
+        text = body.decode("utf-8", "replace")
+        return text, None
+    import msgspec
+
+    decoded = msgspec.json.decode(body)
+    message = envelope.message if isinstance(envelope.message, str) else None
+    return decoded, message
+
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    409: "Conflict",
+    413: "Payload Too Large",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+def status_error(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    retry_after: float | None,
+    *,
+    attempts: int = 1,
+) -> SendXError:
+    """The :class:`APIStatusError` subclass for a non-2xx answer."""
+    decoded, message = _decode_error_body(body)
+    message = (message or _REASONS.get(status) or "no message")[:300]
+    if attempts > 1:
+        message = f"{message} (after {attempts} attempts)"
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return error_for_status(status, message, body=decoded, headers=lowered, retry_after=retry_after)

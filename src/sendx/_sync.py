@@ -1,0 +1,147 @@
+"""The synchronous I/O shell: sends what the core describes, over urllib3.
+
+urllib3 is imported when the first client is built, not by ``import sendx``. Its own
+retries and redirects are off: the core decides every retry, once, for both clients.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any, TypeVar
+
+import urllib3
+from urllib3 import exceptions as u3
+
+from sendx import _core
+from sendx._core import Call, Done, Endpoint, Failure, FailureKind, Wait
+from sendx._hooks import Observer
+from sendx._policies import RetryPolicy, Timeout
+
+__all__ = ["SyncShell"]
+
+T = TypeVar("T")
+
+
+def classify(exc: Exception) -> Failure:
+    """What a urllib3 exception says about whether the request was sent.
+
+    The detail names the exception class and the OS reason only: urllib3's own
+    messages may hold the URL, and with it a contact's email.
+    """
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2, so it goes first.
+    if isinstance(exc, u3.NewConnectionError):
+        kind = FailureKind.CONNECT
+    elif isinstance(exc, u3.ConnectTimeoutError):
+        kind = FailureKind.CONNECT_TIMEOUT
+    elif isinstance(exc, u3.SSLError):
+        kind = FailureKind.TLS
+    elif isinstance(exc, u3.ReadTimeoutError):
+        kind = FailureKind.READ_TIMEOUT
+    else:
+        kind = FailureKind.DISCONNECTED
+    return Failure(kind, _detail(exc))
+
+
+def _detail(exc: BaseException) -> str:
+    reason = exc
+    while reason.__context__ is not None and not isinstance(reason, OSError):
+        reason = reason.__context__
+    if isinstance(reason, OSError) and reason.strerror:
+        return f"{type(exc).__name__}: {reason.strerror}"
+    return type(exc).__name__
+
+
+class SyncShell:
+    """One bounded, thread-safe connection pool and the retry loop around it."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        timeout: Timeout,
+        retry: RetryPolicy,
+        observer: Observer,
+        pool_size: int,
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retry = retry
+        self.observer = observer
+        # block=True: more threads than connections wait for one instead of opening
+        # unpooled extras, so the pool bound is a real bound.
+        self._pool: Any = urllib3.connectionpool.connection_from_url(
+            endpoint.origin, maxsize=pool_size, block=True, retries=False
+        )
+        self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _urllib3_timeout(self, connect: float, read: float) -> urllib3.Timeout:
+        key = (connect, read)
+        value = self._timeouts.get(key)
+        if value is None:
+            value = urllib3.Timeout(
+                connect=None if connect == float("inf") else connect,
+                read=None if read == float("inf") else read,
+            )
+            if len(self._timeouts) < 64:  # deadlines cut timeouts; don't grow forever
+                self._timeouts[key] = value
+        return value
+
+    def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
+        timeout = timeout or self.timeout
+        endpoint, observer = self.endpoint, self.observer
+        target = endpoint.target(call)
+        state = _core.start(self.retry, time.monotonic())
+        while True:
+            began = time.monotonic()
+            limits = state.attempt_timeout(timeout, began)
+            if limits is None:
+                raise _core.deadline_error(call, state)
+            observer.request(call.method, call.path, state.attempt)
+            try:
+                response = self._pool.urlopen(
+                    call.method,
+                    target,
+                    body=call.body,
+                    headers=endpoint.headers,
+                    timeout=self._urllib3_timeout(*limits),
+                    retries=False,
+                    redirect=False,
+                    assert_same_host=False,
+                )
+            except u3.HTTPError as exc:
+                failure = classify(exc)
+                now = time.monotonic()
+                observer.response(
+                    call.method, call.path, state.attempt, None, now - began, failure.kind.value
+                )
+                outcome: Any = _core.after_failure(
+                    state, call, failure, now=now, random=random.random()
+                )
+            else:
+                now = time.monotonic()
+                observer.response(
+                    call.method, call.path, state.attempt, response.status, now - began
+                )
+                outcome = _core.after_response(
+                    state,
+                    call,
+                    response.status,
+                    response.headers,
+                    response.data,
+                    now=now,
+                    wall_now=time.time(),
+                    random=random.random(),
+                )
+            if isinstance(outcome, Done):
+                return outcome.value  # type: ignore[no-any-return]
+            if not isinstance(outcome, Wait):
+                raise outcome.error
+            observer.retry(
+                call.method, call.path, outcome.state.attempt, outcome.delay, outcome.reason
+            )
+            time.sleep(outcome.delay)
+            state = outcome.state

@@ -1,0 +1,1 @@
+"""API resources: thin declarations that validate arguments and describe calls."""
