@@ -1,0 +1,1 @@
+"""Helpers shared by the test folders (servers, builders); not tests themselves."""
