@@ -13,9 +13,9 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/python -m sendx.demo
+	$(BIN)/python examples/demo.py
 
-test: lint typecheck pytest matrix
+test: lint typecheck matrix pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
