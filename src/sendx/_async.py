@@ -7,6 +7,7 @@ first use inside the running event loop, so a client may be built outside one.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from typing import Any, TypeVar
@@ -41,8 +42,9 @@ def classify(exc: BaseException) -> Failure:
     else:
         kind = FailureKind.DISCONNECTED
     detail = type(exc).__name__
-    if isinstance(exc, OSError) and exc.strerror:
-        detail = f"{detail}: {exc.strerror}"
+    # os.strerror, not exc.strerror: asyncio's text names the host and port.
+    if isinstance(exc, OSError) and exc.errno:
+        detail = f"{detail}: {os.strerror(exc.errno)}"
     return Failure(kind, detail)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sendx._config import Settings, resolve_settings
 from sendx._core import Endpoint, user_agent
@@ -16,6 +16,10 @@ from sendx._hooks import Observer, RequestEvent, ResponseEvent, RetryEvent
 from sendx._policies import DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT, RetryPolicy, Timeout
 from sendx.errors import InvalidRequestError
 from sendx.resources.contacts import AsyncContacts, Contacts
+
+if TYPE_CHECKING:
+    from sendx._outbox_async import AsyncOutbox
+    from sendx._outbox_sync import Outbox
 
 __all__ = ["AsyncSendX", "SendX"]
 
@@ -33,9 +37,10 @@ class _Options:
         timeout: TimeoutArg,
         max_retries: int | None,
         retry: RetryPolicy | None,
-        max_connections: int,
+        max_connections: int | None,
         headers: Mapping[str, str] | None,
         observer: Observer,
+        default_connections: int,
     ) -> None:
         self.settings: Settings = resolve_settings(api_key, team_id, base_url)
         self.timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
@@ -49,6 +54,8 @@ class _Options:
                 deadline=policy.deadline,
             )
         self.retry = policy
+        if max_connections is None:
+            max_connections = default_connections
         if (
             isinstance(max_connections, bool)
             or not isinstance(max_connections, int)
@@ -74,7 +81,7 @@ class SendX:
     """A blocking client for SendX's contact API.
 
     ``SendX(api_key=None, team_id=None, *, base_url=None, timeout=None,
-    max_retries=None, retry=None, max_connections=10, headers=None, on_request=None,
+    max_retries=None, retry=None, max_connections=None, headers=None, on_request=None,
     on_response=None, on_retry=None)``
 
     Missing arguments fall back to ``SENDX_API_KEY``, ``SENDX_TEAM_ID`` and
@@ -82,7 +89,8 @@ class SendX:
     ``(connect, read)`` pair (``None``: 5 s to connect, 30 s to read).
     ``max_retries`` (default 3) overrides ``retry.max_retries``. One client is safe to
     share across threads; at most ``max_connections`` requests are in flight, others
-    wait for a connection. Use it in a ``with`` block, or call :meth:`close`.
+    wait for a connection (``None``: 10). Use it in a ``with`` block, or call
+    :meth:`close`.
     """
 
     def __init__(
@@ -94,7 +102,7 @@ class SendX:
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
-        max_connections: int = 10,
+        max_connections: int | None = None,
         headers: Mapping[str, str] | None = None,
         on_request: Callable[[RequestEvent], object] | None = None,
         on_response: Callable[[ResponseEvent], object] | None = None,
@@ -110,6 +118,7 @@ class SendX:
             max_connections,
             headers,
             Observer(on_request, on_response, on_retry),
+            default_connections=10,
         )
         from sendx._sync import SyncShell  # urllib3 loads with the first client
 
@@ -144,6 +153,17 @@ class SendX:
         """The retry policy of every call."""
         return self._options.retry
 
+    def outbox(self, spool: str | None = None, **options: Any) -> Outbox:
+        """A background :class:`sendx.Outbox` delivering through this client.
+
+        ``client.outbox(spool=None, *, workers=8, max_pending=100_000, on_full="block",
+        on_error=None, on_drop=None, coalesce=True, spool_sync="normal",
+        dead_letters=None, retry=None, atexit_timeout=5.0)``; see ``docs/outbox.md``.
+        """
+        from sendx._outbox_sync import Outbox
+
+        return Outbox(self, spool=spool, **options)
+
     def close(self) -> None:
         """Close pooled connections. The client reconnects if used again."""
         self._shell.close()
@@ -171,7 +191,8 @@ class SendX:
 class AsyncSendX:
     """An asyncio client for SendX's contact API; the same options as :class:`SendX`.
 
-    ``max_connections`` defaults to 100. Use ``async with AsyncSendX() as client:``
+    ``max_connections`` (``None``: 100) bounds the connections, and so the requests in
+    flight. Use ``async with AsyncSendX() as client:``
     or ``await client.close()``. One client is safe to share across the tasks of one
     event loop.
     """
@@ -185,7 +206,7 @@ class AsyncSendX:
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
-        max_connections: int = 100,
+        max_connections: int | None = None,
         headers: Mapping[str, str] | None = None,
         on_request: Callable[[RequestEvent], object] | None = None,
         on_response: Callable[[ResponseEvent], object] | None = None,
@@ -201,6 +222,7 @@ class AsyncSendX:
             max_connections,
             headers,
             Observer(on_request, on_response, on_retry),
+            default_connections=100,
         )
         from sendx._async import AsyncShell  # aiohttp loads with the first async client
 
@@ -234,6 +256,15 @@ class AsyncSendX:
     def retry(self) -> RetryPolicy:
         """The retry policy of every call."""
         return self._options.retry
+
+    def outbox(self, spool: str | None = None, **options: Any) -> AsyncOutbox:
+        """A background :class:`sendx.AsyncOutbox` (asyncio tasks) using this client.
+
+        The same options as :meth:`SendX.outbox`; see ``docs/outbox.md``.
+        """
+        from sendx._outbox_async import AsyncOutbox
+
+        return AsyncOutbox(self, spool=spool, **options)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -8,6 +8,7 @@ that cannot drift, and every decision can be replayed in a test.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import enum
 import math
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit
+
+import msgspec
 
 from sendx._config import Settings
 from sendx._policies import NOT_APPLIED_STATUSES, RETRYABLE_STATUSES, RetryPolicy, Timeout
@@ -25,7 +28,6 @@ from sendx.errors import (
     SendXError,
     error_for_status,
 )
-from sendx.models import decode_envelope
 
 __all__ = [
     "Call",
@@ -184,8 +186,8 @@ def parse_retry_after(value: str | None, wall_now: float) -> float | None:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        if when.tzinfo is None:
-            return None
+        if when.tzinfo is None:  # "-0000": no zone given; HTTP dates are GMT
+            when = when.replace(tzinfo=datetime.timezone.utc)
         seconds = when.timestamp() - wall_now
     if math.isnan(seconds):
         return None
@@ -202,11 +204,19 @@ def deadline_error(call: Call[Any], state: RetryState) -> APITimeoutError:
     )
 
 
+def _annotate(error: SendXError, note: str) -> SendXError:
+    """Add why no retry follows to ``error``'s message (``str()`` and pickle use it)."""
+    error.message = f"{error.message}; {note}"
+    error.args = (error.message,)
+    return error
+
+
 def _schedule(
     state: RetryState, delay: float, now: float, reason: str, error: SendXError
 ) -> Wait | Fail:
     if now + delay >= state.deadline_at:
-        return Fail(error)
+        note = f"no time left for a retry within the deadline of {state.policy.deadline:g} s"
+        return Fail(_annotate(error, note))
     return Wait(
         delay=delay,
         state=RetryState(state.attempt + 1, state.deadline_at, state.policy),
@@ -241,7 +251,11 @@ def after_response(
         return Fail(error)
     if retry_after is not None:
         if retry_after > policy.retry_after_max:
-            return Fail(error)
+            note = (
+                f"not retried: SendX asked to wait {retry_after:g} s, more than "
+                f"retry_after_max={policy.retry_after_max:g} s"
+            )
+            return Fail(_annotate(error, note))
         delay = retry_after
     else:
         delay = policy.backoff(state.attempt - 1, random)
@@ -283,16 +297,14 @@ def after_failure(
 
 
 def _decode_error_body(body: bytes) -> tuple[Any, str | None]:
-    """The body as JSON (or text) and the server's ``message``, if it gave one."""
-    envelope = decode_envelope(body)
-    if envelope.status is None and envelope.message is None and envelope.data is None:
-        text = body.decode("utf-8", "replace")
-        return text, None
-    import msgspec
-
-    decoded = msgspec.json.decode(body)
-    message = envelope.message if isinstance(envelope.message, str) else None
-    return decoded, message
+    """The body as JSON (any shape) or else as text, and the server's ``message``
+    when the body is an object holding a string one."""
+    try:
+        decoded = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return body.decode("utf-8", "replace"), None
+    message = decoded.get("message") if isinstance(decoded, dict) else None
+    return decoded, message if isinstance(message, str) and message.strip() else None
 
 
 _REASONS = {

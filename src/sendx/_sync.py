@@ -6,6 +6,7 @@ retries and redirects are off: the core decides every retry, once, for both clie
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from typing import Any, TypeVar
@@ -47,8 +48,8 @@ def _detail(exc: BaseException) -> str:
     reason = exc
     while reason.__context__ is not None and not isinstance(reason, OSError):
         reason = reason.__context__
-    if isinstance(reason, OSError) and reason.strerror:
-        return f"{type(exc).__name__}: {reason.strerror}"
+    if isinstance(reason, OSError) and reason.errno:
+        return f"{type(exc).__name__}: {os.strerror(reason.errno)}"
     return type(exc).__name__
 
 

@@ -8,6 +8,7 @@ bodies: contact data is personal data.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -158,6 +159,10 @@ def check_custom_fields(
                 )
             fields[name] = item
             continue
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InvalidRequestError(
+                f"{where} must be a finite number (got {item!r})", field=where
+            )
         try:
             fields[name] = convert(item)
         except TypeError:
