@@ -14,6 +14,16 @@ from sendx._version import __version__
 if TYPE_CHECKING:
     from sendx._client import AsyncSendX, SendX
     from sendx._hooks import RequestEvent, ResponseEvent, RetryEvent
+    from sendx._outbox_async import AsyncOutbox
+    from sendx._outbox_sync import Outbox
+    from sendx._outbox_types import (
+        FlushResult,
+        OutboxCall,
+        OutboxClosedError,
+        OutboxFullError,
+        OutboxStats,
+        SpoolLockedError,
+    )
     from sendx._policies import RetryPolicy, Timeout
     from sendx.errors import (
         APIConnectionError,
@@ -36,15 +46,22 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncOutbox",
     "AsyncSendX",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "Contact",
+    "FlushResult",
     "Increment",
     "InternalServerError",
     "InvalidRequestError",
     "NotFoundError",
+    "Outbox",
+    "OutboxCall",
+    "OutboxClosedError",
+    "OutboxFullError",
+    "OutboxStats",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestEvent",
@@ -53,6 +70,7 @@ __all__ = [
     "RetryPolicy",
     "SendX",
     "SendXError",
+    "SpoolLockedError",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
@@ -64,6 +82,19 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "SendX": "sendx._client",
     "AsyncSendX": "sendx._client",
+    "Outbox": "sendx._outbox_sync",
+    "AsyncOutbox": "sendx._outbox_async",
+    **{
+        name: "sendx._outbox_types"
+        for name in (
+            "FlushResult",
+            "OutboxStats",
+            "OutboxCall",
+            "OutboxFullError",
+            "OutboxClosedError",
+            "SpoolLockedError",
+        )
+    },
     "RetryPolicy": "sendx._policies",
     "Timeout": "sendx._policies",
     "RequestEvent": "sendx._hooks",

@@ -1,0 +1,167 @@
+"""The outbox's schedule: which pending call may be sent now, and with which others.
+
+No I/O, no threads and no clock of its own (``now`` is an argument), so the sync and
+the async outbox share it and a test can drive it step by step.
+
+Each contact key has a FIFO queue of its calls; a rename sits in the queues of both of
+its addresses. A call is *ready* when it heads every queue it is in and none of its
+keys is busy, so one contact never has two requests in flight and a rename holds the
+later calls of both addresses until it is delivered. A call leaves its queues only
+when :meth:`Plan.done` is called for it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+
+from sendx._outbox_calls import Entry, Merger
+
+__all__ = ["Batch", "Plan"]
+
+
+class Batch:
+    """One request to send: a single call, or consecutive identifies coalesced.
+
+    ``entries`` are the calls it carries, oldest first; ``body`` the request body.
+    """
+
+    __slots__ = ("body", "entries", "keys", "retries")
+
+    def __init__(self, entries: list[Entry], body: bytes | None) -> None:
+        self.entries = entries
+        self.body = body
+        self.keys = entries[0].keys
+        self.retries = 0
+
+    @property
+    def head(self) -> Entry:
+        return self.entries[0]
+
+
+class Plan:
+    """Per-contact queues, the ready list, and the batches waiting to be retried."""
+
+    def __init__(self, *, coalesce: bool = True) -> None:
+        self.coalesce = coalesce
+        self._queues: dict[str, deque[Entry]] = {}
+        self._busy: set[str] = set()
+        self._ready: deque[Entry] = deque()
+        self._delayed: list[tuple[float, int, Batch]] = []
+        self._tiebreak = itertools.count()
+        self.pending = 0
+        """Calls added and not yet done (queued, in flight or waiting for a retry)."""
+        self.flying: dict[int, Batch] = {}
+        """Batches handed out by :meth:`take` and not yet finished, by id()."""
+
+    def add(self, entry: Entry) -> None:
+        """Append a call behind the earlier calls of each of its contacts."""
+        self.pending += 1
+        free = True
+        queues = self._queues
+        for key in entry.keys:
+            queue = queues.get(key)
+            if queue is None:
+                queues[key] = deque((entry,))
+            else:
+                queue.append(entry)
+                free = False
+        if free:
+            self._ready.append(entry)
+
+    def has_work(self, now: float) -> bool:
+        """Whether :meth:`take` would hand out a batch at ``now``."""
+        return bool(self._ready) or bool(self._delayed and self._delayed[0][0] <= now)
+
+    def next_due(self) -> float | None:
+        """When the earliest deferred batch becomes due, if any."""
+        return self._delayed[0][0] if self._delayed else None
+
+    def take(self, now: float) -> Batch | None:
+        """The next batch to send, its contacts marked busy; ``None`` if nothing is ready."""
+        delayed = self._delayed
+        if delayed and delayed[0][0] <= now:
+            batch = heapq.heappop(delayed)[2]
+            self.flying[id(batch)] = batch
+            return batch
+        if not self._ready:
+            return None
+        entry = self._ready.popleft()
+        self._busy.update(entry.keys)
+        entries = [entry]
+        body = entry.body
+        if self.coalesce and entry.mergeable and not entry.solo:
+            queue = self._queues[entry.keys[0]]
+            if len(queue) > 1:
+                merger = Merger(entry)
+                for follower in itertools.islice(queue, 1, None):
+                    if not merger.add(follower):
+                        break
+                    entries.append(follower)
+                if len(entries) > 1:
+                    body = merger.encode()
+        batch = Batch(entries, body)
+        self.flying[id(batch)] = batch
+        return batch
+
+    def defer(self, batch: Batch, due: float) -> None:
+        """Send ``batch`` again at ``due``; its contacts stay busy until then."""
+        self.flying.pop(id(batch), None)
+        batch.retries += 1
+        heapq.heappush(self._delayed, (due, next(self._tiebreak), batch))
+
+    def split(self, batch: Batch) -> None:
+        """A coalesced batch failed for good: send its calls again one by one, so one
+        bad call cannot fail the others and each failure has its own reason."""
+        self.flying.pop(id(batch), None)
+        for entry in batch.entries:
+            entry.solo = True
+        self._busy.difference_update(batch.keys)
+        self._ready.appendleft(batch.head)
+
+    def done(self, batch: Batch) -> None:
+        """``batch`` is finished (sent, or dead-lettered): free its contacts."""
+        self.flying.pop(id(batch), None)
+        queues = self._queues
+        for entry in batch.entries:
+            for key in entry.keys:
+                queue = queues[key]
+                if queue[0] is not entry:  # pragma: no cover - a broken invariant
+                    raise RuntimeError("outbox schedule out of order")
+                queue.popleft()
+        self.pending -= len(batch.entries)
+        busy = self._busy
+        busy.difference_update(batch.keys)
+        woken: list[Entry] = []
+        for key in batch.keys:
+            rest = queues.get(key)
+            if rest is None:
+                continue
+            if not rest:
+                del queues[key]
+                continue
+            head = rest[0]
+            if any(head is other for other in woken):
+                continue
+            if all(k not in busy and queues[k][0] is head for k in head.keys):
+                woken.append(head)
+        self._ready.extend(woken)
+
+    def waiting(self) -> list[Entry]:
+        """Every call not in flight nor deferred, oldest first (for giving up at close)."""
+        held = {id(e) for b in self.flying.values() for e in b.entries}
+        held.update(id(e) for _, _, b in self._delayed for e in b.entries)
+        seen: set[int] = set()
+        result = []
+        for queue in self._queues.values():
+            for entry in queue:
+                if id(entry) not in held and id(entry) not in seen:
+                    seen.add(id(entry))
+                    result.append(entry)
+        result.sort(key=lambda e: e.id)
+        return result
+
+    def deferred(self) -> list[Batch]:
+        """The batches waiting for a retry."""
+        return [batch for _, _, batch in self._delayed]

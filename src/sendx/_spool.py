@@ -1,0 +1,237 @@
+"""The outbox's durable spool: one SQLite file, one live process.
+
+A call is inserted (and committed) before ``identify``/``track`` returns and deleted
+only after a 2xx or after it was written to the dead-letter file. WAL mode with
+``synchronous=NORMAL`` makes each commit one append to the WAL with no fsync: it
+survives the process dying at any instant, which is what the default promises;
+``sync="full"`` fsyncs each commit and so also survives a power cut, at about a
+millisecond per call.
+
+A lock file beside the spool (``flock``) keeps a second process off it: two outboxes
+draining one spool would send calls twice and out of order.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+
+from sendx._outbox_calls import IDENTIFY, TRACK, Entry
+from sendx._outbox_types import SpoolLockedError
+from sendx.errors import InvalidRequestError
+
+__all__ = ["Spool"]
+
+_SCHEMA_VERSION = 1
+_KINDS = {IDENTIFY: 0, TRACK: 1}
+_KIND_NAMES = {0: IDENTIFY, 1: TRACK}
+_IDEMPOTENT = 1
+_STARTED = 2  # (literal in started()) a non-idempotent call was handed to the network at least once
+
+_INSERT = "INSERT INTO calls (kind, email, new_email, body, flags, ref) VALUES (?, ?, ?, ?, ?, ?)"
+
+#: Connections of a parent process, kept alive (never closed) in a forked child:
+#: closing them there could checkpoint or unlink files the parent is still using.
+_ABANDONED: list[object] = []
+
+
+class Spool:
+    """Pending calls in a SQLite file, in the order they were put."""
+
+    def __init__(self, path: str | os.PathLike[str], *, sync: str = "normal") -> None:
+        if sync not in ("normal", "full"):
+            raise InvalidRequestError(
+                f"spool_sync must be 'normal' or 'full' (got {sync!r})", field="spool_sync"
+            )
+        self.path = os.fspath(path)
+        self.lock_path = self.path + ".lock"
+        self._lock_fd = _acquire(self.lock_path, self.path)
+        try:
+            self._conn = _connect(self.path, sync)
+        except BaseException:
+            os.close(self._lock_fd)
+            raise
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def load(self) -> tuple[list[Entry], list[Entry]]:
+        """The pending calls, oldest first: ``(to send, uncertain)``. Uncertain calls
+        are not idempotent and were handed to the network before the previous process
+        stopped: SendX may have applied them, so they must not be sent blindly."""
+        rows = self._conn.execute(
+            "SELECT id, kind, email, new_email, body, flags, ref FROM calls ORDER BY id"
+        ).fetchall()
+        ready: list[Entry] = []
+        uncertain: list[Entry] = []
+        for row_id, kind, email, new_email, body, flags, ref in rows:
+            entry = Entry(
+                row_id, _KIND_NAMES[kind], email, new_email, body, bool(flags & _IDEMPOTENT), ref
+            )
+            (uncertain if flags & _STARTED else ready).append(entry)
+        return ready, uncertain
+
+    def insert(self, entry: Entry) -> int:
+        """Commit ``entry``; return its id (the order of delivery after a restart)."""
+        values = (
+            _KINDS[entry.kind],
+            entry.email,
+            entry.new_email,
+            entry.body,
+            _IDEMPOTENT if entry.idempotent else 0,
+            entry.ref,
+        )
+        with self._lock:
+            cursor = self._conn.execute(_INSERT, values)
+        return cursor.lastrowid  # type: ignore[return-value]
+
+    def insert_marked(self, entry: Entry | None, mark: str, value: str) -> int | None:
+        """Commit ``entry`` (if any) and set the mark ``mark`` in one transaction, so a
+        reader of the mark (a resumed import) never sees one without the other."""
+        conn = self._conn
+        with self._lock:
+            conn.execute("BEGIN")
+            try:
+                row_id = None
+                if entry is not None:
+                    row_id = conn.execute(
+                        _INSERT,
+                        (
+                            _KINDS[entry.kind],
+                            entry.email,
+                            entry.new_email,
+                            entry.body,
+                            _IDEMPOTENT if entry.idempotent else 0,
+                            entry.ref,
+                        ),
+                    ).lastrowid
+                conn.execute(
+                    "INSERT INTO marks (name, value) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (mark, value),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return row_id
+
+    def get_mark(self, mark: str) -> str | None:
+        """The value of a mark, ``None`` when unset."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM marks WHERE name = ?", (mark,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def started(self, ids: Iterable[int]) -> None:
+        """Record that these (non-idempotent) calls are about to be sent."""
+        with self._lock:
+            self._conn.executemany(
+                "UPDATE calls SET flags = flags | 2 WHERE id = ?", [(i,) for i in ids]
+            )
+
+    def delete(self, ids: list[int]) -> None:
+        """Remove finished calls."""
+        with self._lock:
+            if self.closed:
+                return
+            if len(ids) == 1:
+                self._conn.execute("DELETE FROM calls WHERE id = ?", (ids[0],))
+            else:
+                self._conn.execute("BEGIN")
+                self._conn.executemany("DELETE FROM calls WHERE id = ?", [(i,) for i in ids])
+                self._conn.execute("COMMIT")
+
+    def count(self) -> int:
+        """How many calls the spool holds."""
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM calls").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database and release the lock; idempotent."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._conn.close()
+            os.close(self._lock_fd)
+
+    def abandon(self) -> None:
+        """In a forked child: forget the parent's spool without touching its files.
+
+        No lock is taken: another thread of the parent may have held it at the fork.
+        """
+        self.closed = True
+        self._lock = threading.Lock()
+        _ABANDONED.append(self._conn)
+        # The child's copy of the lock descriptor shares the parent's flock; closing
+        # the copy leaves the lock held by the parent.
+        os.close(self._lock_fd)
+
+
+def _acquire(lock_path: str, path: str) -> int:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        pid = _read_pid(fd)
+        os.close(fd)
+        if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
+            raise
+        holder = f"process {pid}" if pid else "another process"
+        raise SpoolLockedError(
+            f"the outbox spool {path!r} is in use by {holder}; one live process per spool: "
+            "give each process its own spool path, or stop the other one first",
+            path=path,
+            pid=pid,
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def _connect(path: str, sync: str) -> sqlite3.Connection:
+    # isolation_level=None: each statement commits at once unless a BEGIN opened a
+    # transaction, so an insert is durable when execute() returns.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise InvalidRequestError(
+                f"the spool {path!r} cannot use SQLite's WAL mode (got {mode!r}); "
+                "put it on a local file system",
+                field="spool",
+            )
+        conn.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            conn.executescript(
+                "BEGIN;"
+                "CREATE TABLE IF NOT EXISTS calls ("
+                " id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+                " email TEXT NOT NULL, new_email TEXT, body BLOB, flags INTEGER NOT NULL,"
+                " ref INTEGER);"
+                "CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                f"PRAGMA user_version = {_SCHEMA_VERSION};"
+                "COMMIT;"
+            )
+        elif version != _SCHEMA_VERSION:
+            raise InvalidRequestError(
+                f"the spool {path!r} has schema version {version}, this sendx knows "
+                f"{_SCHEMA_VERSION}; deliver it with the sendx version that wrote it",
+                field="spool",
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -1,0 +1,49 @@
+"""Background delivery that loses nothing: :class:`Outbox` and :class:`AsyncOutbox`.
+
+Build one from a client, ``client.outbox(spool="calls.db")``; ``outbox.identify(...)``
+and ``outbox.track(...)`` take the client's arguments, validate them at once and
+return in microseconds; workers deliver through the client, in order per contact.
+See ``docs/outbox.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sendx._outbox_types import (
+    FlushResult,
+    OutboxCall,
+    OutboxClosedError,
+    OutboxFullError,
+    OutboxStats,
+    SpoolLockedError,
+)
+
+if TYPE_CHECKING:
+    from sendx._outbox_async import AsyncOutbox
+    from sendx._outbox_sync import Outbox
+
+__all__ = [
+    "AsyncOutbox",
+    "FlushResult",
+    "Outbox",
+    "OutboxCall",
+    "OutboxClosedError",
+    "OutboxFullError",
+    "OutboxStats",
+    "SpoolLockedError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The sync and async machinery load apart: an asyncio app never starts threads'
+    # modules it does not use, and the reverse.
+    if name == "Outbox":
+        from sendx._outbox_sync import Outbox
+
+        return Outbox
+    if name == "AsyncOutbox":
+        from sendx._outbox_async import AsyncOutbox
+
+        return AsyncOutbox
+    raise AttributeError(f"module 'sendx.outbox' has no attribute {name!r}")
