@@ -126,27 +126,35 @@ class ControlPlane:
         return events
 
     def deliveries(self) -> list[dict[str, Any]]:
-        """Every webhook delivery attempt, as the emulator records it."""
-        answer = self._request("GET", "/deliveries")
-        deliveries: list[dict[str, Any]] = (
-            answer["deliveries"] if isinstance(answer, dict) else answer
-        )
+        """The team's webhook deliveries, oldest first: dicts with ``id``, ``rule``,
+        ``event``, ``event_id``, ``tag``, ``webhook``, ``state`` (``"pending"``,
+        ``"delivered"`` or ``"failed"``) and ``attempts`` (each with its status, time and
+        error)."""
+        answer = self._request("GET", "/deliveries", {"team_id": self.team_id})
+        deliveries: list[dict[str, Any]] = answer["deliveries"]
         return deliveries
 
-    def wait_for_deliveries(self, count: int, *, timeout: float = 10.0) -> list[dict[str, Any]]:
-        """Poll until at least ``count`` delivery attempts are recorded (webhooks are
-        sent in the background), then return them all; ``TimeoutError`` otherwise."""
+    def wait_for_deliveries(
+        self, count: int = 1, *, state: str | None = "delivered", timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Poll until at least ``count`` deliveries are in ``state`` (``None``: in any
+        state), then return all of them; ``TimeoutError`` after ``timeout`` seconds.
+
+        Webhooks are sent in the background, so a test waits for them with this.
+        """
         deadline = time.monotonic() + timeout
         while True:
             deliveries = self.deliveries()
-            if len(deliveries) >= count:
+            done = [d for d in deliveries if state is None or d.get("state") == state]
+            if len(done) >= count:
                 return deliveries
             if time.monotonic() >= deadline:
+                states = [d.get("state") for d in deliveries]
                 raise TimeoutError(
-                    f"{len(deliveries)} webhook delivery attempt(s) after {timeout:g} s, "
-                    f"expected {count}; check the rules (emulator.rules()) and the events"
+                    f"{len(done)} webhook deliveries {state or 'recorded'} after {timeout:g} s, "
+                    f"expected {count} (states now: {states}); check rules() and events()"
                 )
-            time.sleep(0.02)
+            time.sleep(0.01)
 
     def rules(self) -> list[dict[str, Any]]:
         """The automation rules in force."""

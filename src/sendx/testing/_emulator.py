@@ -37,7 +37,10 @@ def load_emulator_class() -> Any:
     try:
         return importlib.import_module("sendx.emulator").Emulator
     except ImportError as exc:
-        raise _missing_extra(exc) from exc
+        better = _missing_extra(exc)
+        if better is exc:
+            raise
+        raise better from exc
 
 
 def _missing_extra(exc: ImportError) -> ImportError:
@@ -51,12 +54,14 @@ class Emulator(ControlPlane):
     """A local SendX emulator for tests and scripts.
 
     ``Emulator(*, team_id="test-team", api_key="test-api-key", db=None, rules=(),
-    latency_ms=0, host="127.0.0.1", port=0)``
+    latency_ms=0, webhook_attempts=5, webhook_backoff=0.05, host="127.0.0.1", port=0)``
 
     ``with Emulator() as emu:`` starts it (or call :meth:`start` and :meth:`stop`).
     ``db=None`` is a temporary database removed at exit; ``port=0`` a free port.
     ``rules`` are the automation rules it starts with, and returns to on
-    :meth:`reset`. Only ``team_id`` with ``api_key`` is accepted. The helpers
+    :meth:`reset`. Only ``team_id`` with ``api_key`` is accepted. Failed webhooks are
+    retried ``webhook_attempts`` times in all, after ``webhook_backoff`` seconds
+    doubled each time (short, for tests). The helpers
     (:meth:`contacts`, :meth:`contact`, :meth:`events`, :meth:`deliveries`,
     :meth:`set_rules`, :meth:`set_faults`, ...) act on that team. Starting it raises
     ``ImportError`` when the ``emulator`` extra is not installed.
@@ -69,7 +74,9 @@ class Emulator(ControlPlane):
         api_key: str = DEFAULT_API_KEY,
         db: str | None = None,
         rules: Iterable[Mapping[str, Any]] = (),
-        latency_ms: int = 0,
+        latency_ms: float = 0,
+        webhook_attempts: int = 5,
+        webhook_backoff: float = 0.05,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -82,6 +89,8 @@ class Emulator(ControlPlane):
             "host": host,
             "port": port,
             "latency_ms": latency_ms,
+            "webhook_attempts": webhook_attempts,
+            "webhook_backoff": webhook_backoff,
         }
         self._server: Any = None
 
@@ -99,8 +108,11 @@ class Emulator(ControlPlane):
         try:
             server = cls(db, {self.team_id: self.api_key}, None, **options)
             server.start()
-        except ImportError as exc:  # an emulator module that imports its stack lazily
-            raise _missing_extra(exc) from exc
+        except ImportError as exc:  # the emulator imports its server stack on start
+            better = _missing_extra(exc)
+            if better is exc:
+                raise
+            raise better from exc
         self._server = server
         self.control_url = str(server.control_url).rstrip("/")
         if self._initial_rules:

@@ -134,12 +134,15 @@ def sendx_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     test that uses a sendx fixture. See :class:`sendx.testing.Emulator` for its
     helpers: ``contacts()``, ``contact(email)``, ``events()``, ``deliveries()``,
     ``set_rules([...])``, ``set_faults([...])``, ``reset()``."""
-    try:
-        from sendx.testing._emulator import Emulator
+    from sendx.testing._emulator import Emulator
 
+    problem: str | None = None
+    try:
         emulator = Emulator().start()
     except ImportError as exc:
-        pytest.fail(f"sendx_emulator: {exc}", pytrace=False)
+        problem = f"sendx_emulator: {exc}"
+    if problem is not None:  # failed outside the except block: no chained traceback
+        pytest.fail(problem, pytrace=False)
     request.config.stash[_EMULATOR_KEY] = emulator
     try:
         yield emulator
