@@ -51,8 +51,8 @@ class ApiClient:
         self.last_response: Any = None
 
     def close(self) -> None:
-        """Close the client's pooled connections."""
-        self._finalizer()
+        """Close the client's pooled connections (a later call opens new ones)."""
+        self.rest_client.close()
 
     def __enter__(self) -> ApiClient:
         return self
