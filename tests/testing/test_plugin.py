@@ -114,7 +114,7 @@ def test_fixtures_reset_env_and_async_clients(inner: pytest.Pytester) -> None:
     """The fixtures give a working emulator and clients; state and environment do not
     leak from one test to the next; async clients close in whatever loop ran them."""
     inner.makepyfile(test_fixtures=FIXTURES_IN_USE)
-    result = inner.runpytest("-p", "anyio")
+    result = inner.runpytest()
     result.assert_outcomes(passed=9)
 
 
