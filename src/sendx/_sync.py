@@ -39,6 +39,8 @@ def classify(exc: Exception) -> Failure:
         kind = FailureKind.TLS
     elif isinstance(exc, u3.ReadTimeoutError):
         kind = FailureKind.READ_TIMEOUT
+    elif isinstance(exc, (u3.EmptyPoolError, u3.ClosedPoolError)):
+        kind = FailureKind.CONNECT  # no connection was taken: nothing was sent
     else:
         kind = FailureKind.DISCONNECTED
     return Failure(kind, _detail(exc))
@@ -69,15 +71,21 @@ class SyncShell:
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
-        # block=True: more threads than connections wait for one instead of opening
-        # unpooled extras, so the pool bound is a real bound.
-        self._pool: Any = urllib3.connectionpool.connection_from_url(
-            endpoint.origin, maxsize=pool_size, block=True, retries=False
-        )
+        self._pool_size = pool_size
+        self._pool: Any = self._new_pool()
         self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
 
+    def _new_pool(self) -> Any:
+        # block=True: more threads than connections wait for one instead of opening
+        # unpooled extras, so the pool bound is a real bound. The pool connects lazily.
+        return urllib3.connectionpool.connection_from_url(
+            self.endpoint.origin, maxsize=self._pool_size, block=True, retries=False
+        )
+
     def close(self) -> None:
-        self._pool.close()
+        """Close pooled connections; a later request opens new ones."""
+        old, self._pool = self._pool, self._new_pool()
+        old.close()
 
     def _urllib3_timeout(self, connect: float, read: float) -> urllib3.Timeout:
         key = (connect, read)

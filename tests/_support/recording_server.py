@@ -210,8 +210,16 @@ class RecordingServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        # Shutting sockets down wakes the threads blocked in accept() / recv() at once;
+        # their short socket timeouts are only the fallback.
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
         with self._cond:
             self._cond.notify_all()
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
         for thread in list(self._threads):
             thread.join(timeout=10)
         with self._cond:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from sendx.errors import InvalidRequestError, SendXError
 
-__all__ = ["add_connection_options", "make_client", "run_api_command"]
+__all__ = ["add_connection_options", "make_client", "one_line_errors", "run_api_command"]
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make ``parser`` report a usage error as one line on stderr (exit code 2),
+    pointing at ``--help`` instead of printing the whole usage."""
+
+    def error(message: str) -> NoReturn:
+        parser.exit(2, f"{parser.prog}: error: {message} (see '{parser.prog} --help')\n")
+
+    # argparse has no hook for this; an instance attribute overrides the method.
+    setattr(parser, "error", error)  # noqa: B010
+    return parser
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

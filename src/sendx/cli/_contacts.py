@@ -7,7 +7,12 @@ import json
 import sys
 from typing import Any
 
-from sendx.cli._common import add_connection_options, make_client, run_api_command
+from sendx.cli._common import (
+    add_connection_options,
+    make_client,
+    one_line_errors,
+    run_api_command,
+)
 
 __all__ = ["register"]
 
@@ -20,6 +25,7 @@ def _field(text: str) -> tuple[str, str]:
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``identify`` and ``track`` commands."""
     identify = subparsers.add_parser(
         "identify",
         help="create or update a contact and print it after the merge",
@@ -46,6 +52,7 @@ def register(subparsers: Any) -> None:
     identify.add_argument("--json", action="store_true", help="print the contact as JSON")
     add_connection_options(identify)
     identify.set_defaults(handler=_identify)
+    one_line_errors(identify)
 
     track = subparsers.add_parser(
         "track",
@@ -61,6 +68,7 @@ def register(subparsers: Any) -> None:
     )
     add_connection_options(track)
     track.set_defaults(handler=_track)
+    one_line_errors(track)
 
 
 def _identify(args: argparse.Namespace) -> int:

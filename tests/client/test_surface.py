@@ -1,0 +1,155 @@
+"""The public surface: lazy imports, names, signatures that match, settings from the
+environment."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from tests._support.recording_server import RecordingServer
+from tests.client.conftest import KEY, TEAM
+
+import sendx
+from sendx.resources.contacts import AsyncContacts, Contacts
+
+HEAVY = ["urllib3", "aiohttp", "msgspec", "yarl", "sendx._sync", "sendx._async", "sendx.emulator"]
+
+
+def _loaded_after(code: str) -> list[str]:
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def test_import_sendx_is_light() -> None:
+    """``import sendx`` loads neither urllib3, aiohttp, msgspec nor the emulator."""
+    loaded = _loaded_after("import sendx; sendx.__version__")
+    assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_light_names_stay_light() -> None:
+    """Policies and errors load without the HTTP libraries."""
+    loaded = _loaded_after("import sendx; sendx.Timeout(); sendx.RetryPolicy(); sendx.SendXError")
+    assert [name for name in ("urllib3", "aiohttp", "msgspec") if name in loaded] == []
+
+
+def test_the_sync_client_does_not_load_aiohttp() -> None:
+    loaded = _loaded_after("import sendx; sendx.SendX('k', 't').close()")
+    assert "urllib3" in loaded
+    assert "aiohttp" not in loaded
+
+
+def test_every_public_name_is_documented_and_reports_module_sendx() -> None:
+    for name in sendx.__all__:
+        value = getattr(sendx, name)
+        if name == "__version__":
+            assert isinstance(value, str)
+            continue
+        assert value.__doc__, name
+        assert value.__module__ == "sendx", name
+    assert sorted(dir(sendx)) == sorted(sendx.__all__)
+
+
+def test_unknown_attributes_raise() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        sendx.Nope  # type: ignore[attr-defined]  # noqa: B018
+
+
+def _parameters(function: Any) -> list[tuple[str, Any, Any, Any]]:
+    return [
+        (p.name, p.kind, p.default, p.annotation)
+        for p in inspect.signature(function).parameters.values()
+    ]
+
+
+def test_sync_and_async_signatures_match() -> None:
+    """Same parameters, kinds, defaults and annotations on both clients."""
+    assert _parameters(sendx.SendX.__init__) == _parameters(sendx.AsyncSendX.__init__)
+    for method in ("identify", "track"):
+        assert _parameters(getattr(Contacts, method)) == _parameters(getattr(AsyncContacts, method))
+        assert inspect.iscoroutinefunction(getattr(AsyncContacts, method))
+        assert not inspect.iscoroutinefunction(getattr(Contacts, method))
+    public = {n for n in dir(sendx.SendX) if not n.startswith("_")}
+    assert public == {n for n in dir(sendx.AsyncSendX) if not n.startswith("_")}
+
+
+def test_identify_and_track_take_keywords_after_the_email() -> None:
+    for method in (Contacts.identify, Contacts.track):
+        kinds = [p.kind for p in inspect.signature(method).parameters.values()][2:]
+        assert set(kinds) == {inspect.Parameter.KEYWORD_ONLY}
+
+
+# -- settings ----------
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("SENDX_API_KEY", "SENDX_TEAM_ID", "SENDX_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("client_class", [sendx.SendX, sendx.AsyncSendX])
+def test_missing_key_and_team_is_one_clear_error(no_env: Any, client_class: Any) -> None:
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        client_class()
+    message = str(caught.value)
+    for words in ("api_key", "SENDX_API_KEY", "team_id", "SENDX_TEAM_ID"):
+        assert words in message
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        client_class(api_key=KEY)
+    assert "SENDX_TEAM_ID" in str(caught.value)
+    assert "SENDX_API_KEY" not in str(caught.value)
+    assert caught.value.field == "team_id"
+    with pytest.raises(sendx.InvalidRequestError, match="SENDX_API_KEY"):
+        client_class(team_id=TEAM)
+    with pytest.raises(sendx.InvalidRequestError, match="SENDX_API_KEY"):
+        client_class(api_key="", team_id=TEAM)
+
+
+def test_environment_fallbacks(no_env: pytest.MonkeyPatch, server: RecordingServer) -> None:
+    no_env.setenv("SENDX_API_KEY", "env-key")
+    no_env.setenv("SENDX_TEAM_ID", "env-team")
+    no_env.setenv("SENDX_BASE_URL", server.url)
+    with sendx.SendX() as client:
+        assert client.team_id == "env-team"
+        assert client.base_url == server.url
+        client.contacts.identify("a@b.co")
+    with sendx.SendX("arg-key", "arg-team", base_url=server.url + "/") as client:
+        assert client.base_url == server.url
+        client.contacts.identify("a@b.co")
+    env_request, arg_request = server.requests
+    assert env_request.header("api_key") == "env-key"
+    assert env_request.query_params == [("team_id", "env-team")]
+    assert arg_request.header("api_key") == "arg-key"
+    assert arg_request.query_params == [("team_id", "arg-team")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://x.io/api", "app.sendx.io/api/v1", "http://", "https://x.io/api?x=1", "http://x.io/#f"],
+)
+def test_bad_base_urls(no_env: Any, url: str) -> None:
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        sendx.SendX(KEY, TEAM, base_url=url)
+    assert caught.value.field == "base_url"
+
+
+def test_clients_are_context_managers(server: RecordingServer) -> None:
+    import asyncio
+
+    with sendx.SendX(KEY, TEAM, base_url=server.url) as client:
+        assert isinstance(client, sendx.SendX)
+
+    async def run() -> None:
+        async with sendx.AsyncSendX(KEY, TEAM, base_url=server.url) as client:
+            assert isinstance(client, sendx.AsyncSendX)
+            assert KEY not in repr(client)
+
+    asyncio.run(run())
