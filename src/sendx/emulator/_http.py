@@ -1,0 +1,137 @@
+"""Small ASGI helpers shared by the API and the control plane: bodies in, JSON out.
+
+No framework on purpose: a request costs a few dict lookups here, which is what
+lets the emulator keep up with the bare server stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+
+__all__ = [
+    "MAX_BODY",
+    "MAX_HEADER_BYTES",
+    "MAX_QUERY",
+    "Disconnected",
+    "Receive",
+    "Scope",
+    "Send",
+    "TooLarge",
+    "error_body",
+    "first_header",
+    "headers_too_large",
+    "parse_query",
+    "read_body",
+    "respond",
+]
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+MAX_BODY = 1024 * 1024  # 1 MiB, answered 413 beyond
+MAX_QUERY = 8 * 1024  # answered 414 beyond
+MAX_HEADER_BYTES = 32 * 1024  # all header names and values together; 431 beyond
+MAX_HEADERS = 100
+
+_JSON = (b"content-type", b"application/json")
+_encode = msgspec.json.encode
+
+
+class Disconnected(Exception):
+    """The client went away before its body arrived."""
+
+
+class TooLarge(Exception):
+    """The body is over :data:`MAX_BODY`."""
+
+
+def error_body(status: int, message: str) -> bytes:
+    """SendX's error shape: ``{"status": "<code>", "message": "<what is wrong>"}``."""
+    return _encode({"status": str(status), "message": message})
+
+
+async def respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+) -> None:
+    """Send a complete JSON response."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [_JSON, (b"content-length", b"%d" % len(body)), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def read_body(scope: Scope, receive: Receive) -> bytes:
+    """The whole request body; raises :class:`TooLarge` past 1 MiB (announced or
+    received) and :class:`Disconnected` if the client leaves first."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                if int(value) > MAX_BODY:
+                    raise TooLarge
+            except ValueError:
+                pass  # the server stack rejects a malformed length itself
+            break
+    message = await receive()
+    if message["type"] != "http.request":
+        raise Disconnected
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        if len(body) > MAX_BODY:
+            raise TooLarge
+        return body
+    chunks = [body]
+    size = len(body)
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise Disconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def first_header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of header ``name`` (lower case), or ``None``."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+def headers_too_large(scope: Scope) -> bool:
+    """Whether the request has too many headers, or too many bytes of them."""
+    headers = scope["headers"]
+    if len(headers) > MAX_HEADERS:
+        return True
+    return sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES
+
+
+def parse_query(scope: Scope) -> dict[str, str]:
+    """The query string's parameters, form-decoded as UTF-8; the first of a repeated
+    name wins. Raises ``ValueError`` on bytes that are not UTF-8."""
+    raw: bytes = scope["query_string"]
+    if not raw:
+        return {}
+    params: dict[str, str] = {}
+    pairs = parse_qsl(
+        raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict"
+    )
+    for key, value in pairs:
+        params.setdefault(key, value)
+    return params

@@ -1,0 +1,312 @@
+"""The emulator's ASGI application: the v1 API, faults, and the way to the control plane.
+
+One request: faults are drawn (latency, an injected status, a dropped connection),
+the route is found (404/405), the team and key checked (401), the body read (413)
+and decoded strictly (400), then the change is merged and committed in one
+transaction. Webhooks for its events are queued after the commit, off the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+import msgspec
+
+from sendx._validation import check_birthday, check_custom_fields, check_email, check_tags
+from sendx.emulator import merge
+from sendx.emulator._http import (
+    MAX_QUERY,
+    Disconnected,
+    Receive,
+    Scope,
+    Send,
+    TooLarge,
+    error_body,
+    first_header,
+    headers_too_large,
+    parse_query,
+    read_body,
+    respond,
+)
+from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
+from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
+from sendx.emulator.faults import NO_FAULT, FaultSet
+from sendx.emulator.store import ContactRow, Store, TeamRow
+from sendx.errors import InvalidRequestError
+from sendx.models import ContactRequest, TrackRequest
+
+__all__ = ["API_PREFIX", "ApiError", "EmulatorApp", "contact_wire"]
+
+API_PREFIX = "/api/v1"
+IDENTIFY_PATH = "/api/v1/contact/identify"
+TRACK_PATH = "/api/v1/contact/track"
+_ROUTES = (IDENTIFY_PATH, TRACK_PATH)
+
+_IDENTIFY = msgspec.json.Decoder(ContactRequest)
+_TRACK = msgspec.json.Decoder(TrackRequest)
+_encode = msgspec.json.encode
+_TRACK_OK = _encode({"status": "200", "message": "OK", "data": "success"})
+_AUTH_ERROR = error_body(401, AUTH_MESSAGE)
+_ALLOW_POST = ((b"allow", b"POST"),)
+_CLOSE = ((b"connection", b"close"),)
+
+
+class ApiError(Exception):
+    """A request that fails: its status and message (the body SendX sends)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def contact_wire(team: TeamRow, contact: ContactRow) -> dict[str, Any]:
+    """A contact as identify's ``data``, keys in the order of SendX's documentation."""
+    return {
+        "encryptedTeamId": team.encrypted_id,
+        "encryptedId": contact.encrypted_id,
+        "tags": contact.tags,
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "email": contact.email,
+        "company": contact.company or "",
+        "birthday": contact.birthday,
+        "customFields": contact.fields,
+    }
+
+
+def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
+    try:
+        return decoder.decode(body)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        if text == "Object missing required field `email`":
+            raise ApiError(400, "email is required") from None
+        raise ApiError(400, f"invalid request body: {text}") from None
+    except msgspec.DecodeError:
+        raise ApiError(400, "the request body is not valid JSON") from None
+
+
+class EmulatorApp:
+    """The ASGI application. All state lives in ``store`` (SQLite), ``faults`` and
+    ``rules``; the instance is used from the server's event loop only."""
+
+    def __init__(
+        self,
+        store: Store,
+        auth: Auth,
+        *,
+        rules: list[Rule],
+        deliveries: DeliveryQueue,
+        latency_ms: float = 0.0,
+        abort: Callable[[Scope], None] | None = None,
+    ) -> None:
+        from sendx.emulator.control import Control  # the control plane needs this module
+
+        self.store = store
+        self.auth = auth
+        self.rules = rules
+        self.deliveries = deliveries
+        self.faults = FaultSet()
+        self.latency_s = latency_ms / 1000.0
+        self._abort = abort
+        self.control = Control(self)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "lifespan":
+                await _lifespan(receive, send)
+            return
+        path: str = scope["path"]
+        if path.startswith("/_emulator"):
+            await self.control.handle(scope, receive, send)
+            return
+        method: str = scope["method"]
+        outcome = self.faults.decide(method, path) if self.faults else NO_FAULT
+        delay = self.latency_s + outcome.latency_s
+        if delay:
+            await asyncio.sleep(delay)
+        if outcome.drop == "before":
+            await self._drop(scope, receive)
+            return
+        if outcome.status is not None:
+            # An injected status never touches the store.
+            extra: list[tuple[bytes, bytes]] = []
+            if outcome.retry_after is not None:
+                seconds = outcome.retry_after
+                text = str(int(seconds)) if float(seconds).is_integer() else repr(seconds)
+                extra.append((b"retry-after", text.encode("ascii")))
+            message = f"emulated fault: HTTP {outcome.status}"
+            await respond(send, outcome.status, error_body(outcome.status, message), extra)
+            return
+        try:
+            status, body, headers = await self._api(scope, receive, method, path)
+        except Disconnected:
+            return
+        if outcome.drop == "after":
+            await self._drop(scope, receive)
+            return
+        await respond(send, status, body, headers)
+
+    async def _drop(self, scope: Scope, receive: Receive) -> None:
+        """Close the connection without an answer."""
+        if self._abort is None:
+            raise RuntimeError("this server cannot drop connections")
+        self._abort(scope)
+        # Wait until the server has seen the connection go, so it does not answer
+        # in our place (it would send a 500).
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    async def _api(
+        self, scope: Scope, receive: Receive, method: str, path: str
+    ) -> tuple[int, bytes, tuple[tuple[bytes, bytes], ...]]:
+        if path not in _ROUTES:
+            return 404, error_body(404, f"no route {path}"), ()
+        if method != "POST":
+            return 405, error_body(405, f"method {method} not allowed; use POST"), _ALLOW_POST
+        if len(scope["query_string"]) > MAX_QUERY:
+            return 414, error_body(414, f"the query string is over {MAX_QUERY} bytes"), _CLOSE
+        if headers_too_large(scope):
+            return 431, error_body(431, "the request headers are too large"), _CLOSE
+        try:
+            query = parse_query(scope)
+        except ValueError:
+            return 400, error_body(400, "the query string is not valid UTF-8"), ()
+        team_id = query.get("team_id")
+        key = first_header(scope, b"api_key")
+        try:
+            self.auth.check(team_id, key)
+        except AuthError:
+            return 401, _AUTH_ERROR, ()
+        try:
+            body = await read_body(scope, receive)
+        except TooLarge:
+            return 413, error_body(413, "the request body is over 1 MiB"), _CLOSE
+        assert team_id is not None
+        assert key is not None
+        try:
+            # Checked again: another request may have bound the team meanwhile.
+            team = self.auth.check(team_id, key)
+            if path == IDENTIFY_PATH:
+                return 200, self._identify(team_id, key, team, body), ()
+            return 200, self._track(team, query.get("email"), body), ()
+        except AuthError:
+            return 401, _AUTH_ERROR, ()
+        except ApiError as exc:
+            return exc.status, error_body(exc.status, exc.message), ()
+        except merge.MergeError as exc:
+            return exc.status, error_body(exc.status, exc.message), ()
+        except InvalidRequestError as exc:
+            return 400, error_body(400, str(exc)), ()
+
+    def _identify(self, team_id: str, key: bytes, team: TeamRow | None, body: bytes) -> bytes:
+        if not body:
+            raise ApiError(400, 'the request body must be a JSON object with at least "email"')
+        request: ContactRequest = _decode(_IDENTIFY, body)
+        email = check_email(request.email, "email")
+        new_email = request.new_email
+        if new_email is not None:
+            check_email(new_email, "newEmail")
+        check_birthday(request.birthday, "birthday")
+        tags = check_tags(request.tags, "tags")
+        fields = check_custom_fields(request.custom_fields, "customFields")
+        store = self.store
+        at = now_iso()
+        with store.write():
+            if team is None:
+                team = self.auth.bind(team_id, key)
+                bound = True
+            else:
+                bound = False
+            key_lower = email.lower()
+            current = store.find_contact(team.pk, key_lower)
+            if (
+                new_email is not None
+                and new_email.lower() != key_lower
+                and store.find_contact(team.pk, new_email.lower()) is not None
+            ):
+                raise ApiError(409, "newEmail belongs to another contact of this team")
+            result = merge.identify(
+                current,
+                email=email,
+                new_email=new_email,
+                first_name=request.first_name,
+                last_name=request.last_name,
+                company=request.company,
+                birthday=request.birthday,
+                tags=tags,
+                custom_fields=fields,
+                field_kinds=store.field_kinds(team.pk, list(fields)) if fields else {},
+            )
+            store.save_contact(team.pk, result.contact)
+            if result.new_tags:
+                store.add_tags(team.pk, result.new_tags)
+            if result.new_fields:
+                store.add_fields(team.pk, result.new_fields)
+            ids = store.add_events(team.pk, result.events, at)
+        if bound:
+            self.auth.remember(team)
+        data = contact_wire(team, result.contact)
+        self._notify(team, result, ids, at, data)
+        return _encode({"status": "200", "message": "OK", "data": data})
+
+    def _track(self, team: TeamRow | None, email: str | None, body: bytes) -> bytes:
+        if email is None:
+            raise ApiError(400, "the email query parameter is required")
+        check_email(email, "email")
+        if body:
+            request: TrackRequest = _decode(_TRACK, body)
+            add = check_tags(request.add_tags, "addTags")
+            remove = check_tags(request.remove_tags, "removeTags")
+        else:
+            add = remove = None
+        if team is None:  # an unbound team has no contacts; a failed call binds nothing
+            raise ApiError(404, "no contact with this email in this team")
+        store = self.store
+        at = now_iso()
+        with store.write():
+            current = store.find_contact(team.pk, email.lower())
+            if current is None:
+                raise ApiError(404, "no contact with this email in this team")
+            result = merge.track(current, add_tags=add, remove_tags=remove)
+            if not result.events:
+                return _TRACK_OK
+            store.save_contact(team.pk, result.contact)
+            if result.new_tags:
+                store.add_tags(team.pk, result.new_tags)
+            ids = store.add_events(team.pk, result.events, at)
+        self._notify(team, result, ids, at, None)
+        return _TRACK_OK
+
+    def _notify(
+        self,
+        team: TeamRow,
+        result: merge.MergeResult,
+        ids: list[int],
+        at: str,
+        data: dict[str, Any] | None,
+    ) -> None:
+        if not self.rules or not ids:
+            return
+        events = [(i, e.type, e.tag, at) for i, e in zip(ids, result.events, strict=True)]
+        self.deliveries.submit(
+            self.rules,
+            team_id=team.team_id,
+            events=events,
+            contact=data if data is not None else contact_wire(team, result.contact),
+        )
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Answer the lifespan protocol for servers that speak it."""
+    while True:
+        message: MutableMapping[str, Any] = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,372 @@
+"""Automation rules and webhook delivery.
+
+A rule ``{"on": "tag_added" | "tag_removed" | "contact_created", "tag": "<name, for
+tag events>", "webhook": "<url>", "secret": "<hmac key>"}`` makes every matching
+event POST a signed JSON body to the webhook. Delivery runs on worker threads, off
+the server's loop, so a slow receiver never delays an API answer; failures (a
+connection error, or a status outside 2xx) are retried with exponential backoff,
+and every attempt is recorded for ``GET /_emulator/deliveries``.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import hashlib
+import heapq
+import hmac
+import http.client
+import itertools
+import json
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sendx.emulator.store import new_id
+
+__all__ = [
+    "EVENT_TYPES",
+    "NAME_PATTERN",
+    "WEBHOOK_PATTERN",
+    "Delivery",
+    "DeliveryQueue",
+    "Rule",
+    "RuleError",
+    "load_rules_file",
+    "now_iso",
+    "parse_rules",
+    "sign",
+]
+
+EVENT_TYPES = ("tag_added", "tag_removed", "contact_created")
+# Shared with the OpenAPI document and applied the same way (re.search), so the
+# published schema and the checks agree. Hosts are names or IPv4 addresses.
+NAME_PATTERN = r"\S"
+WEBHOOK_PATTERN = (
+    r"^https?://[A-Za-z0-9.\-]+"
+    r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    r"([/?#][^\s]*)?$"
+)
+_KEYS = {"on", "tag", "webhook", "secret"}
+# Deliveries kept for listing; the oldest are forgotten past this.
+_MAX_RECORDS = 10_000
+
+
+class RuleError(ValueError):
+    """The rules document is invalid; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One checked rule."""
+
+    on: str
+    tag: str | None
+    webhook: str
+    secret: str
+
+    def matches(self, event_type: str, tag: str | None) -> bool:
+        return self.on == event_type and (self.tag is None or self.tag == tag)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"on": self.on}
+        if self.tag is not None:
+            out["tag"] = self.tag
+        out["webhook"] = self.webhook
+        out["secret"] = self.secret
+        return out
+
+
+def _parse_one(index: int, item: Any) -> Rule:
+    where = f"rules[{index}]"
+    if not isinstance(item, dict):
+        raise RuleError(f"{where} must be an object (got {type(item).__name__})")
+    unknown = sorted(set(item) - _KEYS)
+    if unknown:
+        raise RuleError(f"{where} has unknown key(s) {unknown}; allowed: {sorted(_KEYS)}")
+    on = item.get("on")
+    if on not in EVENT_TYPES:
+        raise RuleError(f"{where}.on must be one of {', '.join(EVENT_TYPES)}")
+    tag = item.get("tag")
+    if on == "contact_created":
+        if "tag" in item:
+            raise RuleError(f"{where}.tag applies only to tag_added and tag_removed rules")
+    elif not isinstance(tag, str) or not re.search(NAME_PATTERN, tag):
+        raise RuleError(f"{where}.tag must name the tag (a non-empty string)")
+    webhook = item.get("webhook")
+    if not isinstance(webhook, str) or not re.search(WEBHOOK_PATTERN, webhook):
+        raise RuleError(f"{where}.webhook must be an http:// or https:// URL")
+    secret = item.get("secret")
+    if not isinstance(secret, str) or not secret:
+        raise RuleError(f"{where}.secret must be a non-empty string (the HMAC key)")
+    return Rule(on=on, tag=tag, webhook=webhook, secret=secret)
+
+
+def parse_rules(document: Any) -> list[Rule]:
+    """Check rules given as ``{"rules": [...]}`` or as the bare list."""
+    if isinstance(document, dict):
+        if set(document) != {"rules"}:
+            raise RuleError('the document must be an object {"rules": [...]}')
+        document = document["rules"]
+    if not isinstance(document, list):
+        raise RuleError('"rules" must be an array')
+    return [_parse_one(index, item) for index, item in enumerate(document)]
+
+
+def load_rules_file(path: str | Path) -> list[Rule]:
+    """Rules from a JSON file, or a TOML file (``.toml``) with a ``[[rules]]`` array."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".toml":
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # the [emulator] extra brings tomli on Python 3.10
+            import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+        try:
+            document: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleError(f"{path.name} is not valid TOML: {exc}") from None
+    else:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RuleError(f"{path.name} is not valid JSON: {exc}") from None
+    return parse_rules(document)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The ``X-SendX-Signature`` value: ``sha256=`` and the hex HMAC of the body."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with milliseconds and a ``Z``."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One webhook call for one event and one rule, with its attempts so far."""
+
+    id: str
+    rule: int
+    event: str
+    event_id: int
+    team_id: str
+    tag: str | None
+    webhook: str
+    body: bytes
+    signature: str
+    state: str = "pending"
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "event": self.event,
+            "event_id": self.event_id,
+            "team_id": self.team_id,
+            "tag": self.tag,
+            "webhook": self.webhook,
+            "state": self.state,
+            "attempts": [dict(attempt) for attempt in self.attempts],
+        }
+
+
+class DeliveryQueue:
+    """Delivers webhooks on worker threads, retrying with backoff.
+
+    Attempt ``n`` (from 1) that fails is followed by attempt ``n + 1`` after
+    ``backoff * 2 ** (n - 1)`` seconds, up to ``attempts`` in all; then the
+    delivery is ``failed``. ``timeout`` bounds each attempt.
+    """
+
+    def __init__(
+        self, *, attempts: int = 5, backoff: float = 0.5, timeout: float = 5.0, workers: int = 2
+    ) -> None:
+        self.attempts = attempts
+        self.backoff = backoff
+        self.timeout = timeout
+        self._workers = workers
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Delivery]] = []
+        self._seq = itertools.count()
+        self._records: collections.deque[Delivery] = collections.deque(maxlen=_MAX_RECORDS)
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self._busy = 0
+
+    def submit(
+        self,
+        rules: list[Rule],
+        *,
+        team_id: str,
+        events: list[tuple[int, str, str | None, str]],
+        contact: dict[str, Any],
+    ) -> None:
+        """Queue one delivery per (event, matching rule). ``events`` holds
+        ``(event_id, type, tag, at)``; ``contact`` is the wire form after the call."""
+        batch = []
+        for event_id, event_type, tag, at in events:
+            for index, rule in enumerate(rules):
+                if not rule.matches(event_type, tag):
+                    continue
+                delivery_id = new_id()
+                body = json.dumps(
+                    {
+                        "id": delivery_id,
+                        "event": event_type,
+                        "team_id": team_id,
+                        "tag": tag,
+                        "contact": contact,
+                        "occurred_at": at,
+                    },
+                    ensure_ascii=False,
+                ).encode("utf-8")
+                batch.append(
+                    Delivery(
+                        id=delivery_id,
+                        rule=index,
+                        event=event_type,
+                        event_id=event_id,
+                        team_id=team_id,
+                        tag=tag,
+                        webhook=rule.webhook,
+                        body=body,
+                        signature=sign(rule.secret, body),
+                    )
+                )
+        if not batch:
+            return
+        with self._cond:
+            if self._closed:
+                return
+            now = time.monotonic()
+            for delivery in batch:
+                self._records.append(delivery)
+                heapq.heappush(self._heap, (now, next(self._seq), delivery))
+            self._start_workers()
+            self._cond.notify_all()
+
+    def _start_workers(self) -> None:
+        while len(self._threads) < self._workers:
+            thread = threading.Thread(
+                target=self._work, name=f"sendx-emulator-webhooks-{len(self._threads)}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def list(self, team_id: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded delivery (of one team, if given), oldest first."""
+        with self._cond:
+            return [d.to_json() for d in self._records if team_id is None or d.team_id == team_id]
+
+    def clear(self, team_id: str | None = None) -> None:
+        """Forget deliveries (of one team): pending ones are not attempted again."""
+        with self._cond:
+            keep = [d for d in self._records if team_id is not None and d.team_id != team_id]
+            self._records = collections.deque(keep, maxlen=_MAX_RECORDS)
+            self._heap = [entry for entry in self._heap if entry[2] in keep]
+            heapq.heapify(self._heap)
+
+    def idle(self) -> bool:
+        """Whether nothing is queued or in flight."""
+        with self._cond:
+            return not self._heap and self._busy == 0
+
+    def close(self) -> None:
+        """Stop the workers; pending retries are abandoned."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout=self.timeout + 1.0)
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed:
+                    if self._heap:
+                        wait = self._heap[0][0] - time.monotonic()
+                        if wait <= 0:
+                            break
+                        self._cond.wait(wait)
+                    else:
+                        self._cond.wait()
+                if self._closed:
+                    return
+                _, _, delivery = heapq.heappop(self._heap)
+                self._busy += 1
+            try:
+                attempt = self._attempt(delivery)
+            finally:
+                with self._cond:
+                    self._busy -= 1
+            with self._cond:
+                delivery.attempts.append(attempt)
+                number = len(delivery.attempts)
+                ok = attempt["error"] is None and 200 <= attempt["status"] < 300
+                if ok:
+                    delivery.state = "delivered"
+                elif number >= self.attempts:
+                    delivery.state = "failed"
+                elif not self._closed and delivery in self._records:
+                    due = time.monotonic() + self.backoff * 2 ** (number - 1)
+                    heapq.heappush(self._heap, (due, next(self._seq), delivery))
+                    self._cond.notify_all()
+
+    def _attempt(self, delivery: Delivery) -> dict[str, Any]:
+        started = time.monotonic()
+        at = now_iso()
+        status: int | None = None
+        error: str | None = None
+        connection: http.client.HTTPConnection | None = None
+        try:
+            parts = urllib.parse.urlsplit(delivery.webhook)
+            connection_class = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            target = parts.path or "/"
+            if parts.query:
+                target += "?" + parts.query
+            connection = connection_class(parts.hostname or "", parts.port, timeout=self.timeout)
+            connection.request(
+                "POST",
+                target,
+                body=delivery.body,
+                headers={
+                    "Content-Type": "application/json",
+                    "User-Agent": "sendx-emulator",
+                    "X-SendX-Signature": delivery.signature,
+                    "X-SendX-Event": delivery.event,
+                    "X-SendX-Delivery": delivery.id,
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if connection is not None:
+                connection.close()
+        return {
+            "attempt": len(delivery.attempts) + 1,
+            "at": at,
+            "status": status,
+            "error": error,
+            "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
+        }

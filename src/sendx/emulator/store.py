@@ -1,0 +1,398 @@
+"""The emulator's SQLite store: schema, migrations and every query.
+
+One connection, one writer: the server's event loop is the only thread that calls
+in, so a request's reads and its write transaction never interleave with another's.
+Write transactions start with ``BEGIN IMMEDIATE`` (the write lock is taken up front,
+never upgraded mid-way); a request's changes commit together or not at all. Every
+query names the team, so teams cannot see each other's data.
+
+A contact keeps its tags (in attach order) and custom field values in two JSON
+columns: identify then costs one read and one write, which is what keeps the
+emulator close to the raw server's throughput. The per-team catalogues (``tags``,
+``fields``) record what was created, and a field's kind (text or number).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import string
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ContactRow",
+    "EventRow",
+    "Store",
+    "StoreError",
+    "TeamRow",
+    "hash_key",
+    "new_id",
+]
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id() -> str:
+    """A random 22-character alphanumeric id, SendX's ``encryptedId`` format."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(22))
+
+
+def hash_key(api_key: str | bytes) -> str:
+    """How an API key is stored: its SHA-256, hex (the key itself is never kept).
+    A ``str`` is hashed as UTF-8, as it travels in the ``api_key`` header."""
+    if isinstance(api_key, str):
+        api_key = api_key.encode("utf-8", "surrogateescape")
+    return hashlib.sha256(api_key).hexdigest()
+
+
+# Each entry moves the schema from version N-1 to N; never edit a released entry,
+# append a new one. PRAGMA user_version holds the version reached.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL UNIQUE,
+            key_hash TEXT NOT NULL,
+            encrypted_id TEXT NOT NULL,
+            configured INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            encrypted_id TEXT NOT NULL,
+            first_name TEXT,
+            last_name TEXT,
+            company TEXT,
+            birthday TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            fields TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (team, email_key)
+        )""",
+        """CREATE TABLE tags (
+            team INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (team, name)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE fields (
+            team INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('text', 'number')),
+            PRIMARY KEY (team, name)
+        ) WITHOUT ROWID""",
+        # AUTOINCREMENT: event ids are never reused, even after a reset, so a
+        # reader polling with ?after=ID never misses or repeats an event.
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            team INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            email TEXT NOT NULL,
+            previous_email TEXT,
+            tag TEXT,
+            field TEXT,
+            value TEXT,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX events_by_team ON events (team, id)",
+    ),
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used (e.g. written by a newer emulator)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """A team the emulator knows: its row id, key hash and ``encryptedTeamId``."""
+
+    pk: int
+    team_id: str
+    key_hash: str
+    encrypted_id: str
+    configured: bool
+
+
+@dataclass(slots=True)
+class ContactRow:
+    """A contact as stored; ``pk`` is ``None`` until it is inserted."""
+
+    pk: int | None
+    email: str
+    encrypted_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    birthday: str | None = None
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One change, as it will be stored (``id`` and ``at`` are set on insert)."""
+
+    type: str
+    email: str
+    previous_email: str | None = None
+    tag: str | None = None
+    field: str | None = None
+    value: str | None = None
+
+
+_encode = msgspec.json.encode
+_decode_tags = msgspec.json.Decoder(list[str]).decode
+_decode_fields = msgspec.json.Decoder(dict[str, str]).decode
+
+_CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
+
+
+def _contact(row: Sequence[Any]) -> ContactRow:
+    return ContactRow(
+        pk=row[0],
+        email=row[1],
+        encrypted_id=row[2],
+        first_name=row[3],
+        last_name=row[4],
+        company=row[5],
+        birthday=row[6],
+        tags=_decode_tags(row[7]),
+        fields=_decode_fields(row[8]),
+    )
+
+
+class Store:
+    """The SQLite database behind one emulator. Not thread-safe by design: one
+    thread (the server's loop) uses it; :meth:`close` comes after that thread ends."""
+
+    def __init__(self, path: str) -> None:
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        # check_same_thread=False: opened by the thread that starts the server,
+        # used by the server's thread, closed by the one that stops it.
+        self._db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, cached_statements=256
+        )
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives a crash of the process (what an
+            # emulator needs), and commits cost no fsync each.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the database has schema version {version}, newer than this emulator's "
+                f"{SCHEMA_VERSION}; upgrade sendx-client or use another --db file"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.write():
+                for statement in _MIGRATIONS[number]:
+                    self._db.execute(statement)
+                # PRAGMA takes no parameters; the value is our own integer.
+                self._db.execute(f"PRAGMA user_version={number + 1}")
+
+    def close(self) -> None:
+        """Checkpoint and close the database."""
+        self._db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction: everything inside commits together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # Teams
+
+    def teams(self) -> list[TeamRow]:
+        """Every known team."""
+        rows = self._db.execute(
+            "SELECT id, team_id, key_hash, encrypted_id, configured FROM teams ORDER BY id"
+        ).fetchall()
+        return [TeamRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def add_team(self, team_id: str, key_hash: str, *, configured: bool) -> TeamRow:
+        """Create a team (inside a write transaction)."""
+        encrypted_id = new_id()
+        cursor = self._db.execute(
+            "INSERT INTO teams (team_id, key_hash, encrypted_id, configured) VALUES (?, ?, ?, ?)",
+            (team_id, key_hash, encrypted_id, int(configured)),
+        )
+        assert cursor.lastrowid is not None
+        return TeamRow(cursor.lastrowid, team_id, key_hash, encrypted_id, configured)
+
+    def set_team_key(self, pk: int, key_hash: str, *, configured: bool) -> None:
+        """Replace a team's key hash (inside a write transaction)."""
+        self._db.execute(
+            "UPDATE teams SET key_hash = ?, configured = ? WHERE id = ?",
+            (key_hash, int(configured), pk),
+        )
+
+    # Contacts
+
+    def find_contact(self, team: int, email_key: str) -> ContactRow | None:
+        """The team's contact whose lower-cased email is ``email_key``."""
+        row = self._db.execute(
+            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? AND email_key = ?",  # noqa: S608
+            (team, email_key),
+        ).fetchone()
+        return None if row is None else _contact(row)
+
+    def contacts(self, team: int) -> list[ContactRow]:
+        """Every contact of the team, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
+            (team,),
+        ).fetchall()
+        return [_contact(row) for row in rows]
+
+    def count_contacts(self) -> int:
+        """How many contacts all teams hold together."""
+        return int(self._db.execute("SELECT count(*) FROM contacts").fetchone()[0])
+
+    def save_contact(self, team: int, contact: ContactRow) -> None:
+        """Insert or update a contact (inside a write transaction)."""
+        tags = _encode(contact.tags)
+        fields = _encode(contact.fields)
+        if contact.pk is None:
+            cursor = self._db.execute(
+                "INSERT INTO contacts (team, email, email_key, encrypted_id, first_name, "
+                "last_name, company, birthday, tags, fields) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    team,
+                    contact.email,
+                    contact.email.lower(),
+                    contact.encrypted_id,
+                    contact.first_name,
+                    contact.last_name,
+                    contact.company,
+                    contact.birthday,
+                    tags,
+                    fields,
+                ),
+            )
+            contact.pk = cursor.lastrowid
+        else:
+            self._db.execute(
+                "UPDATE contacts SET email = ?, email_key = ?, first_name = ?, last_name = ?, "
+                "company = ?, birthday = ?, tags = ?, fields = ? WHERE team = ? AND id = ?",
+                (
+                    contact.email,
+                    contact.email.lower(),
+                    contact.first_name,
+                    contact.last_name,
+                    contact.company,
+                    contact.birthday,
+                    tags,
+                    fields,
+                    team,
+                    contact.pk,
+                ),
+            )
+
+    # Catalogues
+
+    def add_tags(self, team: int, names: Sequence[str]) -> None:
+        """Create the tags the team does not have yet (inside a write transaction)."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)",
+            [(team, name) for name in names],
+        )
+
+    def field_kinds(self, team: int, names: Sequence[str]) -> dict[str, str]:
+        """The kind (``text`` or ``number``) of each named field the team has."""
+        kinds: dict[str, str] = {}
+        for name in names:
+            row = self._db.execute(
+                "SELECT kind FROM fields WHERE team = ? AND name = ?", (team, name)
+            ).fetchone()
+            if row is not None:
+                kinds[name] = row[0]
+        return kinds
+
+    def add_fields(self, team: int, kinds: dict[str, str]) -> None:
+        """Create fields with their kinds (inside a write transaction)."""
+        self._db.executemany(
+            "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)",
+            [(team, name, kind) for name, kind in kinds.items()],
+        )
+
+    # Events
+
+    def add_events(self, team: int, events: Sequence[EventRow], at: str) -> list[int]:
+        """Append events in order (inside a write transaction); their new ids."""
+        ids = []
+        for event in events:
+            cursor = self._db.execute(
+                "INSERT INTO events (team, type, email, previous_email, tag, field, value, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    team,
+                    event.type,
+                    event.email,
+                    event.previous_email,
+                    event.tag,
+                    event.field,
+                    event.value,
+                    at,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+        return ids
+
+    def events(self, team: int, after: int = 0, limit: int = 100_000) -> list[dict[str, Any]]:
+        """The team's events with ids above ``after``, oldest first, in wire form."""
+        rows = self._db.execute(
+            "SELECT id, type, email, previous_email, tag, field, value, at FROM events "
+            "WHERE team = ? AND id > ? ORDER BY id LIMIT ?",
+            (team, after, limit),
+        ).fetchall()
+        out = []
+        for row in rows:
+            event: dict[str, Any] = {"id": row[0], "type": row[1], "email": row[2]}
+            if row[3] is not None:
+                event["previous_email"] = row[3]
+            if row[4] is not None:
+                event["tag"] = row[4]
+            if row[5] is not None:
+                event["field"] = row[5]
+                event["value"] = row[6]
+            event["at"] = row[7]
+            out.append(event)
+        return out
+
+    # Reset
+
+    def reset(self, team: int | None) -> None:
+        """Forget contacts, tags, fields and events: of one team, or of all. Teams
+        bound by their first request are forgotten too; configured ones stay."""
+        with self.write():
+            if team is None:
+                for table in ("contacts", "tags", "fields", "events"):
+                    self._db.execute(f"DELETE FROM {table}")  # noqa: S608 (our own names)
+                self._db.execute("DELETE FROM teams WHERE configured = 0")
+            else:
+                for table in ("contacts", "tags", "fields", "events"):
+                    self._db.execute(f"DELETE FROM {table} WHERE team = ?", (team,))  # noqa: S608
+                self._db.execute("DELETE FROM teams WHERE id = ? AND configured = 0", (team,))
