@@ -42,7 +42,14 @@ def test_timeout_forms(value: Any, expected: sendx.Timeout) -> None:
         assert client.timeout == expected
 
 
-BAD_TIMEOUTS = [0, -1, math.nan, "5", True, (1,), (1, 2, 3), (None, 5), (1, -1), [1, 2], object()]
+class Opaque:
+    """A value of no supported type, with a stable repr for test ids."""
+
+    def __repr__(self) -> str:
+        return "Opaque()"
+
+
+BAD_TIMEOUTS = [0, -1, math.nan, "5", True, (1,), (1, 2, 3), (None, 5), (1, -1), [1, 2], Opaque()]
 
 
 @pytest.mark.parametrize("value", BAD_TIMEOUTS, ids=repr)
