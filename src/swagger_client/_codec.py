@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
-__all__ = ["deserialize_data", "parse_body", "sanitize"]
+__all__ = ["deserialize_data", "parse_body", "query_string", "sanitize"]
 
 _PRIMITIVES = (float, bool, bytes, str, int)
 _NATIVE: dict[str, Any] = {
@@ -41,29 +43,62 @@ _decode = msgspec.json.Decoder().decode
 def sanitize(obj: Any) -> Any:
     """``obj`` as plain JSON-ready data (what ``ApiClient.sanitize_for_serialization``
     returns)."""
-    if obj is None or isinstance(obj, _PRIMITIVES):
+    # Strings are most of what passes here (header and query values), so they are
+    # answered first, inline in the containers too.
+    if obj is None or type(obj) is str or isinstance(obj, _PRIMITIVES):
         return obj
+    if isinstance(obj, dict):
+        return {key: value if type(value) is str else sanitize(value) for key, value in obj.items()}
     if isinstance(obj, list):
-        return [sanitize(item) for item in obj]
+        return [item if type(item) is str else sanitize(item) for item in obj]
     if isinstance(obj, tuple):
-        return tuple(sanitize(item) for item in obj)
+        return tuple(item if type(item) is str else sanitize(item) for item in obj)
     if isinstance(obj, (datetime.datetime, datetime.date)):
         return obj.isoformat()
-    if isinstance(obj, dict):
-        return {key: sanitize(value) for key, value in obj.items()}
+    result = {}
+    values = obj.__dict__ if hasattr(obj, "__dict__") else {}
+    cls: Any = type(obj)
+    for attr, key, private in _fields(cls):
+        value = values.get(private) if private else getattr(obj, attr)
+        if value is not None:
+            result[key] = value if type(value) is str else sanitize(value)
+    return result
+
+
+@lru_cache(maxsize=64)
+def _fields(cls: Any) -> tuple[tuple[str, str, str | None], ...]:
+    """A model class's attributes as (name, JSON key, storage slot): the slot when the
+    attribute is a plain :class:`Attribute` (read directly, the fast path), else
+    ``None`` (read with ``getattr``, so overridden properties still work)."""
+    from swagger_client.models._base import Attribute
+
     try:
-        types, names = obj.swagger_types, obj.attribute_map
+        types, names = cls.swagger_types, cls.attribute_map
     except AttributeError:
         raise TypeError(
-            f"cannot serialize a {type(obj).__name__}: use a model, dict, list, str, "
+            f"cannot serialize a {cls.__name__}: use a model, dict, list, str, "
             "number, bool, date or None"
         ) from None
-    result = {}
+    fields = []
     for attr in types:
-        value = getattr(obj, attr)
-        if value is not None:
-            result[names[attr]] = sanitize(value)
-    return result
+        descriptor = getattr(cls, attr, None)
+        private = descriptor.private if type(descriptor) is Attribute else None
+        fields.append((attr, names[attr], private))
+    return tuple(fields)
+
+
+def query_string(pairs: Any) -> str:
+    """``urlencode(pairs)``, remembered for pairs seen before (the team id of every
+    identify, mostly)."""
+    try:
+        return _cached_query(tuple(pairs))
+    except TypeError:  # an unhashable value
+        return urlencode(pairs)
+
+
+@lru_cache(maxsize=512)
+def _cached_query(pairs: tuple[Any, ...]) -> str:
+    return urlencode(pairs)
 
 
 def parse_body(text: Any) -> Any:
@@ -79,56 +114,85 @@ def parse_body(text: Any) -> Any:
         return text
 
 
-@lru_cache(maxsize=256)
-def _parse_type(name: str) -> tuple[str, Any]:
-    """A type name as (kind, detail): ``("list", "str")``, ``("dict", "str")``,
-    ``("native", int)`` or ``("model", "Contact")``."""
-    match = _LIST.fullmatch(name)
-    if match:
-        return "list", match.group(1)
-    match = _DICT.fullmatch(name)
-    if match:
-        return "dict", match.group(2)
-    if name in _NATIVE:
-        return "native", _NATIVE[name]
-    return "model", name
-
-
 def deserialize_data(data: Any, klass: Any) -> Any:
     """``data`` (decoded JSON) as ``klass``: a type name (``"ContactResponse"``,
     ``"list[str]"``, ``"dict(str, str)"``, ``"int"`` ...) or a class."""
-    if data is None:
-        return None
+    return _converter(klass)(data)
+
+
+Converter = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=256)
+def _converter(klass: Any) -> Converter:
+    """The function that reads decoded JSON as ``klass``, built once per type: the
+    type name is parsed and a model's fields are listed only the first time."""
     if isinstance(klass, str):
-        kind, detail = _parse_type(klass)
-        if kind == "list":
-            # Where the original crashed or split a string into letters, None.
-            if not isinstance(data, list):
-                return None
-            return [deserialize_data(item, detail) for item in data]
-        if kind == "dict":
-            if not isinstance(data, dict):
-                return None
-            return {key: deserialize_data(value, detail) for key, value in data.items()}
-        if kind == "native":
-            klass = detail
+        match = _LIST.fullmatch(klass)
+        if match:
+            return _list_of(_converter(match.group(1)))
+        match = _DICT.fullmatch(klass)
+        if match:
+            return _dict_of(_converter(match.group(2)))
+        if klass in _NATIVE:
+            klass = _NATIVE[klass]
         else:
             from swagger_client import models
 
-            klass = getattr(models, detail)
+            klass = getattr(models, klass)
+    if klass is str:
+        return _to_str
     if klass in _PRIMITIVES:
-        try:
-            return klass(data)
-        except TypeError:
-            return data
+        return partial(_primitive, klass)
     if klass is object:
-        return data
+        return _identity
     if klass is datetime.date or klass is datetime.datetime:
-        return _parse_date(data, klass)
-    return _model(data, klass)
+        return partial(_parse_date, klass)
+    return _model_of(klass)
 
 
-def _parse_date(data: Any, klass: Any) -> Any:
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _to_str(data: Any) -> Any:
+    # The common case first: JSON text is already a str.
+    if data is None or type(data) is str:
+        return data
+    return str(data)
+
+
+def _primitive(klass: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    try:
+        return klass(data)
+    except TypeError:
+        return data
+
+
+def _list_of(item: Converter) -> Converter:
+    def convert(data: Any) -> Any:
+        # Where the original crashed or split a string into letters: None.
+        if not isinstance(data, list):
+            return None
+        return [item(value) for value in data]
+
+    return convert
+
+
+def _dict_of(item: Converter) -> Converter:
+    def convert(data: Any) -> Any:
+        if not isinstance(data, dict):
+            return None
+        return {key: item(value) for key, value in data.items()}
+
+    return convert
+
+
+def _parse_date(klass: Any, data: Any) -> Any:
+    if data is None:
+        return None
     from swagger_client.rest import ApiException
 
     try:
@@ -141,15 +205,19 @@ def _parse_date(data: Any, klass: Any) -> Any:
     return value
 
 
-def _model(data: Any, klass: Any) -> Any:
+def _model_of(klass: Any) -> Converter:
     types = klass.swagger_types
     if not types:
-        return data
-    kwargs = {}
-    if isinstance(data, dict):
-        names = klass.attribute_map
-        for attr, attr_type in types.items():
-            key = names[attr]
-            if key in data:
-                kwargs[attr] = deserialize_data(data[key], attr_type)
-    return klass(**kwargs)
+        return _identity
+    names = klass.attribute_map
+    fields = [(attr, names[attr], _converter(attr_type)) for attr, attr_type in types.items()]
+
+    def convert(data: Any) -> Any:
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            # A model read from text, a number or a list is an empty model.
+            return klass()
+        return klass(**{attr: read(data[key]) for attr, key, read in fields if key in data})
+
+    return convert

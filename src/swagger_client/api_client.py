@@ -146,7 +146,9 @@ class ApiClient:
         if self.cookie:
             headers["Cookie"] = self.cookie
         if headers:
-            headers = dict(self.parameters_to_tuples(_codec.sanitize(headers), collection_formats))
+            headers = _codec.sanitize(headers)
+            if collection_formats:
+                headers = dict(self.parameters_to_tuples(headers, collection_formats))
         if path_params:
             pairs = self.parameters_to_tuples(_codec.sanitize(path_params), collection_formats)
             for name, value in pairs:

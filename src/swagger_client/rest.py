@@ -26,6 +26,7 @@ from urllib3.filepost import encode_multipart_formdata
 from sendx import _core
 from sendx._policies import DEFAULT_TIMEOUT, RetryPolicy
 from sendx._sync import classify
+from swagger_client._codec import query_string
 from swagger_client.configuration import Configuration
 
 __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
@@ -194,7 +195,7 @@ class RESTClientObject:
             headers["Content-Type"] = "application/json"
         content_type = headers["Content-Type"]
         if query_params:
-            url = f"{url}?{urlencode(query_params)}"
+            url = f"{url}?{query_string(query_params)}"
         payload: bytes | None = None
         if method in _WITH_BODY:
             if "json" in content_type.lower():
