@@ -46,7 +46,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our loopback URL)
         return json.load(response)
 
 
@@ -95,14 +95,21 @@ def main() -> None:
             payload, valid = _Receiver.received.get(timeout=15)
             print(f"signature valid: {valid}")
             print(json.dumps(payload, indent=2))
+            # The receiver answered; wait for the emulator to record the attempt.
             deadline = time.monotonic() + 10
             deliveries: list[dict[str, Any]] = []
             while time.monotonic() < deadline:
                 deliveries = _get(f"{emu.control_url}/deliveries")["deliveries"]
-                if deliveries and deliveries[-1].get("status") is not None:
+                if deliveries and deliveries[-1]["state"] != "pending":
                     break
                 time.sleep(0.05)
-            print("delivery log:", json.dumps(deliveries, indent=2))
+            for delivery in deliveries:
+                for attempt in delivery["attempts"]:
+                    outcome = attempt["status"] or attempt["error"]
+                    print(
+                        f"delivery {delivery['id']}: attempt {attempt['attempt']} -> {outcome} "
+                        f"in {attempt['duration_ms']:.1f} ms ({delivery['state']})"
+                    )
     finally:
         receiver.shutdown()
         receiver.server_close()
