@@ -23,12 +23,14 @@ aiohttp load when a fixture is first used. ``-p no:sendx`` disables it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from pluggy import Result
+
     from sendx._client import SendX
     from sendx.testing._clients import LoopBoundAsyncSendX
     from sendx.testing._emulator import Emulator
@@ -50,7 +52,8 @@ SKIP_REASON = (
 # The fixtures whose tests get a freshly reset emulator.
 _FIXTURES = frozenset({"sendx_emulator", "sendx_client", "async_sendx_client", "sendx_env"})
 
-_EMULATOR_KEY = pytest.StashKey["Emulator"]()
+# The running emulators of the session: ours, or a user's override of the fixture.
+_RUNNING_KEY = pytest.StashKey[dict["pytest.FixtureDef[Any]", Any]]()
 _LIVE_KEY = pytest.StashKey["Target"]()
 
 
@@ -122,14 +125,32 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     # Reset here rather than in a fixture, so that a test using only the session
     # fixture (or a fixture of its own built on it) also starts from a clean state.
-    # An emulator not started yet is started fresh by the fixture.
-    emulator = item.config.stash.get(_EMULATOR_KEY, None)
-    if emulator is not None:
+    # An emulator not started yet is started fresh by its fixture.
+    for emulator in item.config.stash.get(_RUNNING_KEY, {}).values():
         emulator.reset()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Result[Any], None]:
+    outcome = yield
+    # Any fixture named sendx_emulator counts, so a user's override is reset too.
+    if fixturedef.argname == "sendx_emulator" and outcome.excinfo is None:
+        emulator = outcome.get_result()
+        if callable(getattr(emulator, "reset", None)):
+            request.config.stash.setdefault(_RUNNING_KEY, {})[fixturedef] = emulator
+
+
+def pytest_fixture_post_finalizer(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> None:
+    if fixturedef.argname == "sendx_emulator":
+        request.config.stash.get(_RUNNING_KEY, {}).pop(fixturedef, None)
+
+
 @pytest.fixture(scope="session")
-def sendx_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+def sendx_emulator() -> Iterator[Emulator]:
     """A local SendX emulator for the session (per xdist worker), reset before each
     test that uses a sendx fixture. See :class:`sendx.testing.Emulator` for its
     helpers: ``contacts()``, ``contact(email)``, ``events()``, ``deliveries()``,
@@ -143,11 +164,9 @@ def sendx_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
         problem = f"sendx_emulator: {exc}"
     if problem is not None:  # failed outside the except block: no chained traceback
         pytest.fail(problem, pytrace=False)
-    request.config.stash[_EMULATOR_KEY] = emulator
     try:
         yield emulator
     finally:
-        del request.config.stash[_EMULATOR_KEY]
         emulator.stop()
 
 
