@@ -3,6 +3,7 @@ plugin), as unittest suites and plain scripts use them."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import io
@@ -181,3 +182,20 @@ def test_unittest_base_class() -> None:
     assert len(set(seen)) == 1
     assert not Case.sendx_emulator.running
     assert dict(os.environ) == environ_before
+
+
+def test_async_client_left_by_a_loop_that_ended_abruptly(emu: Emulator) -> None:
+    """A loop closed without shutting down its async generators (not asyncio.run):
+    a client closed in it is finished cleanly; one never used has nothing to do."""
+    client = emu.async_client()
+    loop = asyncio.new_event_loop()
+
+    async def use() -> None:
+        await client.contacts.identify("a@example.com")
+        await client.close()
+
+    loop.run_until_complete(use())
+    loop.close()
+
+    assert client.finish() is None
+    assert emu.async_client().finish() is None

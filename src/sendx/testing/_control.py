@@ -95,8 +95,8 @@ class ControlPlane:
         return answer if isinstance(answer, dict) else {}
 
     def reset(self, *, all_teams: bool = False) -> None:
-        """Delete this team's contacts, tags, fields and events (every team's with
-        ``all_teams=True``). Rules and faults are left alone."""
+        """Delete this team's contacts, tags, fields, events and webhook deliveries;
+        with ``all_teams=True`` every team's, and the faults too. Rules stay."""
         self._request("POST", "/reset", None if all_teams else {"team_id": self.team_id})
 
     def contacts(self) -> list[Contact]:
