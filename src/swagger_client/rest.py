@@ -261,6 +261,7 @@ class RESTClientObject:
             else:
                 break
             if isinstance(outcome, _core.Wait):
+                # No sleep: the policy has no backoff, as urllib3's default retries had none.
                 logger.debug("retrying %s (%s)", method, outcome.reason)
                 state = outcome.state
                 continue
@@ -269,7 +270,7 @@ class RESTClientObject:
                 status=0,
                 reason=f"{failure.kind.value} failed ({failure.detail}) after {attempts} "
                 "attempt(s); check Configuration().host and the network",
-            ) from outcome.error
+            ) from None
         if preload_content:
             response = RESTResponse(response)
             response.data = response.data.decode("utf8", "replace")

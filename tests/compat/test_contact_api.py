@@ -194,3 +194,20 @@ def test_host_is_read_when_the_client_is_built(
         client.host = server.url
         _identify(swagger_client.ContactApi(client))
     assert len(server.requests) == 1
+
+
+def test_callback_thread_failure_goes_to_the_thread_not_the_callback(
+    api: swagger_client.ContactApi, server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the original, an error ends the thread (``threading.excepthook`` sees the
+    ``ApiException``) and the callback is not called."""
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    server.script(Reply.status_only(500))
+    called: list[Any] = []
+    thread = _identify(api, callback=called.append)
+    thread.join(timeout=10)
+    assert called == []
+    [failure] = failures
+    assert isinstance(failure, swagger_client.rest.ApiException)
+    assert failure.status == 500

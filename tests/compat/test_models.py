@@ -142,3 +142,17 @@ def test_email_none_raises_value_error() -> None:
 def test_properties_are_documented_descriptors() -> None:
     """Class access gives the descriptor with its docstring, for help()."""
     assert "email" in (swagger_client.ContactRequest.email.__doc__ or "")
+
+
+def test_models_pickle_and_copy() -> None:
+    """Models survive ``pickle`` and ``copy.deepcopy`` with their values (task queues
+    and caches did this with the original's models)."""
+    import copy
+    import pickle
+
+    response = swagger_client.ContactResponse("200", "OK", swagger_client.Contact(tags=["x"]))
+    assert pickle.loads(pickle.dumps(response)) == response  # noqa: S301 - our own bytes
+    clone = copy.deepcopy(response)
+    assert clone == response
+    clone.data.tags.append("y")
+    assert response.data.tags == ["x"]
