@@ -232,7 +232,7 @@ def pytest_assertrepr_compare(
         return None
     from sendx.testing._report import explain_contacts
 
-    return explain_contacts(left, right, verbose=config.get_verbosity() > 0)
+    return explain_contacts(left, right, verbose=int(config.getoption("verbose", 0)) > 0)
 
 
 def _is_contact(value: Any) -> bool:
