@@ -100,7 +100,7 @@ class ControlPlane:
         self._request("POST", "/reset", None if all_teams else {"team_id": self.team_id})
 
     def contacts(self) -> list[Contact]:
-        """Every contact of the team, as :class:`sendx.Contact`."""
+        """Every contact of the team, as :class:`sendx.Contact`, oldest first."""
         from sendx.models import contact_from_wire
 
         answer = self._request("GET", "/contacts", {"team_id": self.team_id})
