@@ -17,7 +17,7 @@ from sendx._version import __version__
 __all__ = ["main"]
 
 # Sub-command modules, in the order their commands appear in --help.
-_COMMANDS = ("sendx.cli._contacts",)
+_COMMANDS = ("sendx.cli._contacts", "sendx.cli._emulator")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -121,8 +121,8 @@ class Control:
         app = self._app
         team_id = query.get("team_id")
         if team_id is None:
+            # Rules and faults are configuration, not data: they stay.
             app.store.reset(None)
-            app.faults.replace([])
             app.deliveries.clear()
         elif team_id:
             team = app.auth.team(team_id)

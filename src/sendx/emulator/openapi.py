@@ -361,8 +361,8 @@ def _control_paths() -> dict[str, Any]:
         "/_emulator/reset": {
             "post": {
                 "operationId": "reset",
-                "summary": "Forget data and events, of one team or of all (all also "
-                "clears faults and deliveries).",
+                "summary": "Forget contacts, tags, fields, events and deliveries, of one "
+                "team or of all; rules and faults stay.",
                 "parameters": [_query("team_id", "Only this team.", required=False)],
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),

@@ -1,0 +1,142 @@
+"""``sendx emulator``: serve the local SendX API until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import signal
+import sys
+import threading
+from typing import Any
+
+__all__ = ["register"]
+
+_MISSING_EXTRA = (
+    "sendx: error: the emulator needs its server stack; "
+    "install it with: pip install 'sendx-client[emulator]'"
+)
+
+
+def _team(text: str) -> tuple[str, str]:
+    team_id, sep, key = text.partition(":")
+    if not sep or not team_id or not key:
+        raise argparse.ArgumentTypeError("expected TEAM_ID:API_KEY")
+    return team_id, key
+
+
+def _latency(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of milliseconds (got {text!r})"
+        ) from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0 (got {text!r})")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "emulator",
+        help="run a local SendX API (persistent, with automations and faults)",
+        description="Serve the SendX v1 contact API locally, with its control plane under "
+        "/_emulator, until SIGINT or SIGTERM. See docs/emulator.md.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8787, help="port (default: %(default)s; 0: any free port)"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="SQLite file, created if missing and kept (default: a temporary one, removed at exit)",
+    )
+    parser.add_argument(
+        "--team",
+        action="append",
+        type=_team,
+        default=[],
+        metavar="TEAM_ID:API_KEY",
+        help="accept only these pairs (repeatable; default: any team id, bound to its first key)",
+    )
+    parser.add_argument(
+        "--rules", metavar="FILE", help="automation rules, JSON or TOML ([[rules]])"
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=_latency,
+        default=0.0,
+        metavar="N",
+        help="add N ms to every API request",
+    )
+    parser.add_argument(
+        "--webhook-attempts",
+        type=int,
+        default=5,
+        metavar="N",
+        help="attempts per webhook (default: 5)",
+    )
+    parser.add_argument(
+        "--webhook-backoff",
+        type=_latency,
+        default=500.0,
+        metavar="MS",
+        help="wait before the first retry, doubled for each next one (default: 500)",
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("uvicorn") is None:
+        print(_MISSING_EXTRA, file=sys.stderr)
+        return 2
+    from sendx.emulator import Emulator
+    from sendx.emulator.automations import RuleError, load_rules_file
+    from sendx.emulator.store import StoreError
+
+    try:
+        rules = [rule.to_json() for rule in load_rules_file(args.rules)] if args.rules else None
+    except (OSError, RuleError) as exc:
+        print(f"sendx: error: --rules: {exc}", file=sys.stderr)
+        return 2
+    teams = dict(args.team) if args.team else None
+    try:
+        emulator = Emulator(
+            args.db,
+            teams,
+            rules,
+            host=args.host,
+            port=args.port,
+            latency_ms=args.latency_ms,
+            webhook_attempts=args.webhook_attempts,
+            webhook_backoff=args.webhook_backoff / 1000.0,
+        )
+    except (TypeError, ValueError) as exc:
+        print(f"sendx: error: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            emulator.start()
+        except (OSError, StoreError) as exc:
+            print(f"sendx: error: cannot start the emulator: {exc}", file=sys.stderr)
+            return 1
+        accepted = ", ".join(sorted(teams)) if teams else "any team id (bound to its first API key)"
+        print(f"sendx emulator: {emulator.base_url} (teams: {accepted})", flush=True)
+        while not stop.wait(1.0):
+            pass
+        emulator.stop()
+        print("sendx emulator: stopped", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        emulator.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,101 @@
+"""The SQLite store: kept across restarts, versioned, keys hashed, temp files removed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+import urllib3
+from tests.emulator._helpers import Api
+
+from sendx.emulator import Emulator
+from sendx.emulator.store import SCHEMA_VERSION, Store, StoreError
+
+
+def test_data_survives_a_restart(tmp_path: Path, http: urllib3.PoolManager) -> None:
+    """Contacts, ids, fields, events and team bindings are there after a restart."""
+    db = tmp_path / "sub" / "emulator.db"
+    with Emulator(db=db) as emu:
+        api = Api(http, emu)
+        api.identify({"email": "p@x.io", "tags": ["a"], "customFields": {"n": "++2"}})
+        contacts, events = api.snapshot()
+    assert db.exists()
+    with Emulator(db=str(db)) as emu:
+        api = Api(http, emu)
+        assert api.snapshot() == (contacts, events)
+        # The number field is still a number; the team still has its key.
+        data = api.identify({"email": "P@x.io", "customFields": {"n": "++3"}}).json()
+        assert data["data"]["customFields"] == {"n": "5"}
+        assert data["data"]["encryptedId"] == contacts[0]["encryptedId"]
+        assert api.identify({"email": "p@x.io"}, key="another").status == 401
+        assert api.events()[-1]["id"] > events[-1]["id"]
+
+
+def test_the_schema_is_versioned(tmp_path: Path) -> None:
+    """PRAGMA user_version holds the schema version; the journal is WAL."""
+    db = tmp_path / "e.db"
+    with Emulator(db=db):
+        pass
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    """A database written by a newer emulator is not touched."""
+    db = tmp_path / "future.db"
+    connection = sqlite3.connect(db)
+    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(StoreError, match="newer than this emulator"):
+        Store(str(db))
+    with pytest.raises(StoreError):
+        Emulator(db=db).start()
+
+
+def test_api_keys_are_stored_hashed(tmp_path: Path, http: urllib3.PoolManager) -> None:
+    """Neither a bound key nor a configured one appears in the database files."""
+    db = tmp_path / "keys.db"
+    bound_key = "bound-key-4a1f9c"
+    fixed_key = "fixed-key-77e0b2"
+    with Emulator(db=db) as emu:
+        Api(http, emu).identify({"email": "a@x.io"}, key=bound_key)
+    with Emulator(db=db, teams={"fixed": fixed_key}) as emu:
+        assert (
+            Api(http, emu).identify({"email": "a@x.io"}, team="fixed", key=fixed_key).status == 200
+        )
+        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+        assert bound_key.encode() not in raw
+        assert fixed_key.encode() not in raw
+
+
+def test_temporary_database_is_removed_at_stop() -> None:
+    """Without db, the database lives in a temporary folder removed by stop()."""
+    emu = Emulator().start()
+    path = emu.db_path
+    assert os.path.exists(path)
+    emu.stop()
+    assert not os.path.exists(path)
+    assert not os.path.exists(os.path.dirname(path))
+    emu.stop()  # idempotent
+
+
+def test_an_emulator_starts_once() -> None:
+    """start() after stop() is refused: build a new Emulator."""
+    emu = Emulator()
+    with emu, pytest.raises(RuntimeError, match="starts once"):
+        emu.start()
+    with pytest.raises(RuntimeError, match="starts once"):
+        emu.start()
+
+
+def test_a_busy_port_fails_to_start_cleanly(http: urllib3.PoolManager) -> None:
+    """A second emulator on a taken port raises OSError and leaves no thread."""
+    with Emulator() as first:
+        second = Emulator(port=first.port)
+        with pytest.raises(OSError, match="[Aa]ddress"):
+            second.start()
+        assert Api(http, first).control("GET", "/health")[0] == 200
