@@ -96,6 +96,6 @@ def test_a_busy_port_fails_to_start_cleanly(http: urllib3.PoolManager) -> None:
     """A second emulator on a taken port raises OSError and leaves no thread."""
     with Emulator() as first:
         second = Emulator(port=first.port)
-        with pytest.raises(OSError, match="[Aa]ddress"):
+        with pytest.raises(OSError, match=r"[Aa]ddress"):
             second.start()
         assert Api(http, first).control("GET", "/health")[0] == 200

@@ -1,0 +1,142 @@
+"""``sendx emulator``: starts, prints its URL and teams, stops cleanly on a signal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from tests.emulator._helpers import wait_for
+
+from sendx.cli import main
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sendx", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("sendx emulator: http://127.0.0.1:"), line
+    return process, line.strip()
+
+
+def _get(url: str) -> tuple[int, object]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, json.loads(exc.read())
+
+
+def _post(url: str, body: object, key: str) -> int:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"api_key": key}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code
+
+
+def _stop(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=30)
+    return process.returncode, err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serves_until_a_signal_and_exits_0(tmp_path: Path, sig: int) -> None:
+    """The one line names the base URL and the accepted teams; the API and the
+    control plane answer; a signal stops it with exit code 0 and the db is kept."""
+    db = tmp_path / "cli.db"
+    process, line = _start("--db", str(db), "--team", "t1:k1", "--team", "t2:k:2")
+    try:
+        base = line.split()[2]
+        assert base.endswith("/api/v1")
+        assert "(teams: t1, t2)" in line
+        assert "k1" not in line
+        root = base.removesuffix("/api/v1")
+        assert wait_for(lambda: _get(root + "/_emulator/health")[0] == 200)
+        assert _post(base + "/contact/identify?team_id=t1", {"email": "a@x.io"}, "k1") == 200
+        assert _post(base + "/contact/identify?team_id=t2", {"email": "a@x.io"}, "k:2") == 200
+        assert _post(base + "/contact/identify?team_id=t3", {"email": "a@x.io"}, "k1") == 401
+    finally:
+        code, err = _stop(process, sig)
+    assert code == 0
+    assert "stopped" in err
+    assert db.exists()
+
+
+def test_any_team_by_default_and_rules_file(tmp_path: Path) -> None:
+    """Without --team any team binds; --rules loads a TOML file; --latency-ms works."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\non = "contact_created"\nwebhook = "http://127.0.0.1:9/"\nsecret = "s"\n'
+    )
+    process, line = _start("--rules", str(rules), "--latency-ms", "1")
+    try:
+        assert "any team id" in line
+        root = line.split()[2].removesuffix("/api/v1")
+        status, answer = _get(root + "/_emulator/rules")
+        assert status == 200
+        assert answer == {
+            "rules": [{"on": "contact_created", "webhook": "http://127.0.0.1:9/", "secret": "s"}]
+        }
+    finally:
+        code, _ = _stop(process, signal.SIGTERM)
+    assert code == 0
+
+
+def test_bad_arguments_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed --team, a bad rules file, or a negative latency is exit 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["emulator", "--team", "nokey"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["emulator", "--latency-ms", "-5"])
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"rules": [{"on": "nope"}]}')
+    assert main(["emulator", "--rules", str(bad)]) == 2
+    assert "--rules: rules[0].on must be one of" in capsys.readouterr().err
+    assert main(["emulator", "--rules", str(tmp_path / "missing.json")]) == 2
+
+
+def test_missing_extra_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without uvicorn, the command says which extra to install."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        return None if name == "uvicorn" else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    assert main(["emulator"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "pip install 'sendx-client[emulator]'" in err
+
+
+def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help documents the options of the issue."""
+    with pytest.raises(SystemExit):
+        main(["emulator", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--host", "--port", "--db", "--team", "--rules", "--latency-ms"):
+        assert option in out
