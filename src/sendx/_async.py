@@ -71,12 +71,15 @@ class AsyncShell:
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+        self._urls: dict[str, yarl.URL] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
         if session is None or session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
-            session = aiohttp.ClientSession(connector=connector)
+            # The fixed headers are the session's: aiohttp then copies one prepared
+            # mapping per request instead of merging a dict into it.
+            session = aiohttp.ClientSession(connector=connector, headers=self.endpoint.headers)
             self._session = session
         return session
 
@@ -98,12 +101,21 @@ class AsyncShell:
                 self._timeouts[key] = value
         return value
 
+    def _url(self, call: Call[Any]) -> yarl.URL:
+        if call.params:  # per contact: not worth caching
+            # encoded=True: yarl would otherwise turn %40 back into @ in the query.
+            return yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+        url = self._urls.get(call.path)
+        if url is None:
+            url = yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+            self._urls[call.path] = url
+        return url
+
     async def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
-        endpoint, observer = self.endpoint, self.observer
+        observer = self.observer
         session = self._get_session()
-        # encoded=True: yarl would otherwise turn %40 back into @ in the query.
-        url = yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
+        url = self._url(call)
         state = _core.start(self.retry, time.monotonic())
         while True:
             began = time.monotonic()
@@ -116,7 +128,6 @@ class AsyncShell:
                     call.method,
                     url,
                     data=call.body,
-                    headers=endpoint.headers,
                     timeout=self._client_timeout(*limits),
                     allow_redirects=False,
                 ) as response:

@@ -23,6 +23,10 @@ __all__ = ["SyncShell"]
 
 T = TypeVar("T")
 
+# What urllib3 would build from retries=False on every request, built once: urllib3
+# never retries or follows redirects for us; the core decides.
+_NO_RETRIES = urllib3.Retry.from_int(False, redirect=False)
+
 
 def classify(exc: Exception) -> Failure:
     """What a urllib3 exception says about whether the request was sent.
@@ -117,7 +121,7 @@ class SyncShell:
                     body=call.body,
                     headers=endpoint.headers,
                     timeout=self._urllib3_timeout(*limits),
-                    retries=False,
+                    retries=_NO_RETRIES,
                     redirect=False,
                     assert_same_host=False,
                 )

@@ -21,6 +21,7 @@ __all__ = [
     "TrackRequest",
     "contact_from_wire",
     "custom_field_to_wire",
+    "decode_contact",
     "decode_envelope",
     "decrement",
     "increment",
@@ -204,6 +205,61 @@ def _date(value: Any) -> datetime.date | None:
         except ValueError:
             return None
     return None
+
+
+class _WireContact(
+    msgspec.Struct,
+    rename={
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "custom_fields": "customFields",
+        "id": "encryptedId",
+        "team_id": "encryptedTeamId",
+    },
+):
+    """A ``Contact`` exactly as SendX documents it; only the fast path decodes into it."""
+
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    birthday: datetime.date | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, str] | None = None
+    id: str | None = None
+    team_id: str | None = None
+
+
+class _ContactEnvelope(msgspec.Struct):
+    data: _WireContact
+
+
+_CONTACT_DECODER = msgspec.json.Decoder(_ContactEnvelope)
+
+
+def decode_contact(body: bytes, *, fallback_email: str | None = None) -> Contact:
+    """The contact in an identify answer, as ``contact_from_wire(decode_envelope(body)
+    .data, fallback_email=...)`` gives it, but faster for well-formed answers.
+
+    A typed decode handles the documented shape in one C pass; any other shape (a
+    number where a string belongs, ``data`` not an object, not JSON) falls back to the
+    lenient path, so the result is the same either way.
+    """
+    try:
+        wire = _CONTACT_DECODER.decode(body).data
+    except msgspec.DecodeError:  # ValidationError included
+        return contact_from_wire(decode_envelope(body).data, fallback_email=fallback_email)
+    return Contact(
+        email=wire.email or fallback_email,
+        first_name=wire.first_name,
+        last_name=wire.last_name,
+        company=wire.company,
+        birthday=wire.birthday,
+        tags=wire.tags if wire.tags is not None else [],
+        custom_fields=wire.custom_fields if wire.custom_fields is not None else {},
+        id=wire.id,
+        team_id=wire.team_id,
+    )
 
 
 def contact_from_wire(data: Any, *, fallback_email: str | None = None) -> Contact:

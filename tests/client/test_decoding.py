@@ -217,3 +217,49 @@ def test_contact_model() -> None:
     assert contact.to_wire()["firstName"] == "Zo\u00eb"
     assert type(contact).__module__ == "sendx"
     assert sendx.Contact is Contact
+
+
+WIRE_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.sampled_from(["1989-03-03", "2023-02-30", "1989-03-03T10:00:00Z", "", "++1"]),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.lists(st.one_of(st.none(), st.text(max_size=5), st.integers()), max_size=3),
+    st.dictionaries(
+        st.text(max_size=5), st.one_of(st.none(), st.text(max_size=5), st.integers()), max_size=3
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "email",
+                "firstName",
+                "lastName",
+                "company",
+                "birthday",
+                "tags",
+                "customFields",
+                "encryptedId",
+                "encryptedTeamId",
+                "other",
+            ]
+        ),
+        WIRE_VALUES,
+        max_size=10,
+    )
+    | WIRE_VALUES,
+    wrap=st.booleans(),
+)
+def test_fast_and_lenient_decoding_agree(data: Any, wrap: bool) -> None:
+    """The typed fast path gives exactly what the lenient path gives, for any shape."""
+    from sendx.models import decode_contact
+
+    body = json.dumps({"status": "200", "data": data} if wrap else data).encode()
+    lenient = contact_from_wire(decode_envelope(body).data, fallback_email=CALLED_WITH)
+    assert decode_contact(body, fallback_email=CALLED_WITH) == lenient

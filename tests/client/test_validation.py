@@ -7,6 +7,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests._support.recording_server import RecordingServer
 from tests.client.conftest import Driver
 
@@ -168,3 +170,33 @@ def test_valid_odd_values_pass() -> None:
 def test_increment_needs_a_finite_number(amount: Any) -> None:
     with pytest.raises((TypeError, ValueError)):
         sendx.increment(amount)
+
+
+def _reference_email_ok(value: str) -> bool:
+    """check_email's documented rules, written plainly."""
+    local, at, domain = value.rpartition("@")
+    return bool(
+        value
+        and len(value) <= 254
+        and at
+        and local.strip()
+        and domain
+        and not any(ch.isspace() for ch in domain)
+        and "." in domain.strip(".")
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='ab.@ +"\u00e9\t\n\u00a0\u2003\x7f', max_size=12))
+def test_check_email_follows_its_rules(value: str) -> None:
+    """The regex fast path never accepts what the rules reject, nor the reverse."""
+    from sendx._validation import check_email
+
+    try:
+        check_email(value)
+    except sendx.InvalidRequestError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted is _reference_email_ok(value)

@@ -27,9 +27,8 @@ from sendx.models import (
     ContactRequest,
     Increment,
     TrackRequest,
-    contact_from_wire,
     custom_field_to_wire,
-    decode_envelope,
+    decode_contact,
 )
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ def identify_call(
     final_email = new_email if new_email is not None else email
 
     def decode(raw: bytes) -> Contact:
-        return contact_from_wire(decode_envelope(raw).data, fallback_email=final_email)
+        return decode_contact(raw, fallback_email=final_email)
 
     return Call("POST", "/contact/identify", (), _encode(body), idempotent, decode)
 
