@@ -1,0 +1,290 @@
+"""The emulator against the reference model, step by step, over HTTP.
+
+A hypothesis ``RuleBasedStateMachine`` sends identify calls (names, tags, text
+fields, numbers and increments, renames) and track calls through our ``sendx.SendX``
+client to a real emulator, applies the same calls to ``ReferenceModel``, and after
+every step compares the whole state: every contact with all its fields and tags
+(from ``/_emulator/contacts``), the whole event sequence (``/_emulator/events``),
+and the error status of a call the model expects to fail. The alphabets of emails
+(with case variants), tags and fields are small, so that calls collide.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import urllib3
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from tests.emulator.reference_model import ModelContact, ModelError, ReferenceModel
+
+from sendx import APIStatusError, SendX
+from sendx.emulator import Emulator
+from sendx.models import contact_from_wire
+
+TEAM, KEY = "team1", "key1"
+
+# Case variants of the same few addresses, so that upserts and renames collide.
+EMAILS = [
+    "ann@x.io",
+    "Ann@x.io",
+    "ANN@X.IO",
+    "bob@x.io",
+    "Bob@X.io",
+    "cy+1@y.org",
+    "CY+1@y.org",
+]
+TAGS = ["vip", "trial user", "paid user", "Developer", "Zoë"]
+FIELDS = ["Plan", "Score", "Visits"]
+# Text, increments (integers and exact halves, so decimal sums are exact) and plain
+# numbers: which kind a field becomes depends on its first value.
+FIELD_VALUES = ["gold", "29", "", "++1", "++2.5", "--3", "++0", "7", "-1.5", "Zoë"]
+NAMES = ["John", "Zoë", ""]
+BIRTHDAYS = ["1989-03-03", "2016-02-29"]
+ENCRYPTED_ID = re.compile(r"[A-Za-z0-9]{22}")
+
+emails = st.sampled_from(EMAILS)
+tag_lists = st.lists(st.sampled_from(TAGS), max_size=3)
+optional = st.one_of(st.none(), st.sampled_from(NAMES))
+custom_fields = st.dictionaries(st.sampled_from(FIELDS), st.sampled_from(FIELD_VALUES), max_size=2)
+
+
+class ControlPlane:
+    """The emulator's ``/_emulator`` endpoints, over one keep-alive connection pool."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._pool = urllib3.HTTPConnectionPool("127.0.0.1", emulator.port, maxsize=1)
+        self._prefix = "/_emulator"
+
+    def _call(self, method: str, path: str, fields: dict[str, Any]) -> Any:
+        response = self._pool.request(method, self._prefix + path, fields=fields)
+        assert response.status == 200, (method, path, response.status, response.data[:300])
+        return json.loads(response.data)
+
+    def reset(self) -> None:
+        self._pool.request("POST", f"{self._prefix}/reset?team_id={TEAM}")
+
+    def contacts(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/contacts", {"team_id": TEAM})["contacts"])
+
+    def events(self, after: int | None = None) -> list[dict[str, Any]]:
+        fields: dict[str, Any] = {"team_id": TEAM}
+        if after is not None:
+            fields["after"] = str(after)
+        return list(self._call("GET", "/events", fields)["events"])
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class EmulatorMatchesModel(RuleBasedStateMachine):
+    """Drives one emulator team and the model with the same calls."""
+
+    # Set by the test before the machine runs: one emulator for the whole test.
+    client: SendX
+    control: ControlPlane
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = ReferenceModel()
+        self.ids: dict[int, str] = {}  # model contact key -> encryptedId seen
+        self.team_encrypted_id: str | None = None
+        self.last_event_id = 0
+
+    @initialize()
+    def reset(self) -> None:
+        self.control.reset()
+        assert self.control.contacts() == []
+        assert self.control.events() == []
+
+    # -- the calls ---------------------------------------------------------------------
+
+    def _identify(self, body: dict[str, Any]) -> None:
+        expected: ModelContact | ModelError
+        try:
+            expected = self.model.identify(body)
+        except ModelError as error:
+            expected = error
+        kwargs = {
+            "first_name": body.get("firstName"),
+            "last_name": body.get("lastName"),
+            "company": body.get("company"),
+            "birthday": body.get("birthday"),
+            "new_email": body.get("newEmail"),
+            "tags": body.get("tags"),
+            "custom_fields": body.get("customFields"),
+        }
+        status, got = _outcome(lambda: self.client.contacts.identify(body["email"], **kwargs))
+        if isinstance(expected, ModelError):
+            assert status == expected.status, f"expected {expected.status}, got {status}"
+            return
+        assert status == 200, f"unexpected {status}: {got}"
+        wire = expected.to_wire()
+        wire["encryptedId"] = self._encrypted_id(expected, got.id)
+        wire["encryptedTeamId"] = self._team_id(got.team_id)
+        assert got == contact_from_wire(wire)
+
+    @rule(
+        email=emails,
+        first_name=optional,
+        last_name=optional,
+        company=optional,
+        birthday=st.one_of(st.none(), st.sampled_from(BIRTHDAYS)),
+        tags=st.one_of(st.none(), tag_lists),
+        fields=st.one_of(st.none(), custom_fields),
+    )
+    def identify(
+        self,
+        email: str,
+        first_name: str | None,
+        last_name: str | None,
+        company: str | None,
+        birthday: str | None,
+        tags: list[str] | None,
+        fields: dict[str, str] | None,
+    ) -> None:
+        body = {
+            "email": email,
+            "firstName": first_name,
+            "lastName": last_name,
+            "company": company,
+            "birthday": birthday,
+            "tags": tags,
+            "customFields": fields,
+        }
+        self._identify({k: v for k, v in body.items() if v is not None})
+
+    @rule(
+        email=emails,
+        new_email=emails,
+        tags=st.one_of(st.none(), tag_lists),
+        fields=st.one_of(st.none(), custom_fields),
+    )
+    def rename(
+        self, email: str, new_email: str, tags: list[str] | None, fields: dict[str, str] | None
+    ) -> None:
+        body: dict[str, Any] = {"email": email, "newEmail": new_email}
+        if tags is not None:
+            body["tags"] = tags
+        if fields is not None:
+            body["customFields"] = fields
+        self._identify(body)
+
+    @rule(data=st.data(), add=tag_lists, remove=tag_lists)
+    def track(self, data: st.DataObject, add: list[str], remove: list[str]) -> None:
+        # Mostly a contact that exists (in any case), so that tags do change.
+        known = [contact.email for contact in self.model.contacts]
+        existing = st.sampled_from(known).map(str.upper) | st.sampled_from(known)
+        email = data.draw(existing | emails if known else emails, label="email")
+        expected: ModelError | None = None
+        try:
+            self.model.track(email, add, remove)
+        except ModelError as error:
+            expected = error
+        status, answer = _outcome(
+            lambda: self.client.contacts.track(email, add_tags=add, remove_tags=remove)
+        )
+        assert status == (expected.status if expected else 200), (status, answer, expected)
+
+    # -- the comparison after every step --------------------------------------------------
+
+    def _encrypted_id(self, contact: ModelContact, seen: str | None) -> str:
+        """The contact's ``encryptedId``: 22 alphanumerics, the same for its whole life."""
+        assert seen is not None
+        assert ENCRYPTED_ID.fullmatch(seen), seen
+        first = self.ids.setdefault(contact.key, seen)
+        assert seen == first, f"encryptedId of contact {contact.key} changed"
+        return seen
+
+    def _team_id(self, seen: str | None) -> str:
+        assert seen is not None
+        assert ENCRYPTED_ID.fullmatch(seen), seen
+        if self.team_encrypted_id is None:
+            self.team_encrypted_id = seen
+        assert seen == self.team_encrypted_id, "encryptedTeamId changed"
+        return seen
+
+    @invariant()
+    def same_contacts(self) -> None:
+        got = self.control.contacts()
+        stripped = [
+            {k: v for k, v in c.items() if k not in ("encryptedId", "encryptedTeamId")} for c in got
+        ]
+        expected = self.model.contacts_wire()
+        assert stripped == expected, _diff(stripped, expected)
+        for contact, wire in zip(self.model.contacts, got, strict=True):
+            self._encrypted_id(contact, wire.get("encryptedId"))
+            self._team_id(wire.get("encryptedTeamId"))
+
+    @invariant()
+    def same_events(self) -> None:
+        got = self.control.events()
+        ids = [event["id"] for event in got]
+        assert ids == sorted(set(ids)), f"event ids not increasing: {ids}"
+        assert all(isinstance(event.get("at"), str) and event["at"] for event in got)
+        stripped = [{k: v for k, v in e.items() if k not in ("id", "at")} for e in got]
+        assert stripped == [event.to_wire() for event in self.model.events], _diff(
+            stripped, [event.to_wire() for event in self.model.events]
+        )
+        # ?after= lists exactly the events that came after the given id.
+        newer = [event["id"] for event in self.control.events(after=self.last_event_id)]
+        assert newer == [i for i in ids if i > self.last_event_id]
+        if ids:
+            self.last_event_id = ids[-1]
+
+
+def _outcome(call: Callable[[], Any]) -> tuple[int, Any]:
+    """The HTTP status of a client call and its result (or the error raised)."""
+    try:
+        result = 200, call()
+    except APIStatusError as error:
+        result = error.status, error
+    event(f"answered {result[0]}")  # shown by --hypothesis-show-statistics
+    return result
+
+
+def _diff(got: list[Any], expected: list[Any]) -> str:
+    return (
+        f"\nemulator: {json.dumps(got, ensure_ascii=False, indent=1)}"
+        f"\nmodel:    {json.dumps(expected, ensure_ascii=False, indent=1)}"
+    )
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(teams={TEAM: KEY}) as emu:
+        yield emu
+
+
+def test_emulator_matches_reference_model(emulator: Emulator) -> None:
+    """Every sequence of identify / rename / track calls leaves the emulator with
+    the contacts, events and errors of the reference model."""
+    control = ControlPlane(emulator)
+    client = SendX(KEY, TEAM, base_url=emulator.base_url, max_retries=0)
+    EmulatorMatchesModel.client = client
+    EmulatorMatchesModel.control = control
+    try:
+        run_state_machine_as_test(
+            EmulatorMatchesModel,
+            settings=settings(
+                max_examples=25,
+                stateful_step_count=20,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+                database=None,
+            ),
+        )
+    finally:
+        client.close()
+        control.close()
