@@ -9,6 +9,7 @@ not break on an extra key.
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
 from typing import Any
 
@@ -74,9 +75,18 @@ def decrement(amount: int | float = 1) -> Increment:
 
 
 def _number_text(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
+    """Plain decimal text, never an exponent (``1e-07`` would not read as a number,
+    nor ``++1e+20`` as an increment): ``2.0`` is ``2``, ``1e-07`` is ``0.0000001``."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        text = repr(value)
+        if "e" in text or "E" in text:
+            # repr is the shortest text that reads back as the same float; Decimal
+            # spells those digits out positionally.
+            return format(decimal.Decimal(text), "f")
+        return text
+    return str(value)
 
 
 def custom_field_to_wire(value: Any) -> str:

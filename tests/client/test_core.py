@@ -365,3 +365,6 @@ def test_calls_describe_idempotency() -> None:
     assert not identify_call("a@b.co", custom_fields={"n": "--2.5"}).idempotent
     assert identify_call("a@b.co", custom_fields={"n": "+5", "m": "++x"}).idempotent
     assert track_call("a@b.co", add_tags=["x"]).idempotent
+    # an increment is never idempotent, whatever its size
+    assert not identify_call("a@b.co", custom_fields={"n": sendx.increment(1e20)}).idempotent
+    assert not identify_call("a@b.co", custom_fields={"n": sendx.increment(1e-7)}).idempotent

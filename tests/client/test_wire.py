@@ -93,6 +93,10 @@ def test_identify_email_only_omits_everything_else(server: RecordingServer, driv
         (sendx.increment(), "++1"),
         (sendx.decrement(10), "--10"),
         (sendx.increment(1.5), "++1.5"),
+        (1e20, "100000000000000000000"),
+        (1e-7, "0.0000001"),
+        (sendx.increment(1e-7), "++0.0000001"),
+        (sendx.decrement(2.0), "--2"),
         ("", ""),
     ],
 )

@@ -70,6 +70,8 @@ def identify_call(
     idempotent = new_email is None and not (
         fields and any(is_increment_text(value) for value in fields.values())
     )
+    if idempotent and custom_fields:  # an Increment always counts, whatever its text
+        idempotent = not any(isinstance(value, Increment) for value in custom_fields.values())
     final_email = new_email if new_email is not None else email
 
     def decode(raw: bytes) -> Contact:
