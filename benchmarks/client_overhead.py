@@ -14,8 +14,10 @@ identify envelope) runs in its own process, so its CPU is not counted. Then:
 (d) ``import sendx``: wall time of ``python -c "import sendx"`` over ``python -c pass``,
     median of 10 interleaved runs each. Target: at most 40 ms.
 
-Each contender warms up, then the rounds interleave a contender and its baseline so
-that noise on a shared machine hits both; the figures are medians over rounds.
+Each contender warms up, then many short rounds interleave a contender and its
+baseline (alternating which goes first), so that noise on a shared machine hits both.
+Absolute figures are medians over rounds; each ratio is the median over rounds of the
+ratio within a round, whose runs saw nearly the same load.
 
 Run: ``.venv/bin/python benchmarks/client_overhead.py [--quick]`` (about a minute).
 Prints a table and writes ``benchmarks/results/client_overhead.json``.
@@ -277,12 +279,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
     args = parser.parse_args()
-    rounds, sync_n, async_n, import_runs = (3, 300, 1000, 3) if args.quick else (15, 1000, 3000, 10)
+    # (rounds, requests per round) for the sequential and the concurrent part: many
+    # short rounds, so that the median sees past bursts of load from other processes.
+    if args.quick:
+        sync_plan, async_plan, import_runs = (3, 300), (3, 1000), 3
+    else:
+        sync_plan, async_plan, import_runs = (15, 1000), (21, 2000), 10
 
     process, port = start_server()
     try:
-        sync_samples = interleave(sync_contenders(port), rounds, sync_n)
-        async_samples = interleave(async_contenders(port, 32), rounds, async_n)
+        sync_samples = interleave(sync_contenders(port), *sync_plan)
+        async_samples = interleave(async_contenders(port, 32), *async_plan)
     finally:
         stop_server(process)
     imports = import_times(import_runs)
@@ -304,9 +311,10 @@ def main() -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "rounds": rounds,
+        "load_average_at_end": os.getloadavg(),
         "sequential": {
-            "requests_per_round": sync_n,
+            "rounds": sync_plan[0],
+            "requests_per_round": sync_plan[1],
             "cpu_us_per_request": sync_us,
             "sendx_ratio": paired_ratio(sync_samples["SendX"], raw_sync),
             "swagger_ratio": (
@@ -318,7 +326,8 @@ def main() -> int:
         },
         "concurrent": {
             "in_flight": 32,
-            "requests_per_round": async_n,
+            "rounds": async_plan[0],
+            "requests_per_round": async_plan[1],
             "requests_per_second": rps,
             "cpu_us_per_request": async_cpu_us,
             "ratio": paired_ratio(async_rps["AsyncSendX"], async_rps["raw aiohttp"]),
