@@ -28,3 +28,18 @@ async def async_usage() -> None:
         tags: list[str] = contact.tags
         await client.contacts.track("a@b.co")
         del tags
+
+
+def misuse() -> None:
+    """Each line is an error mypy must report (``warn_unused_ignores`` fails otherwise)."""
+    client = sendx.SendX("key", "team")
+    client.contacts.identify(5)  # type: ignore[arg-type]
+    client.contacts.identify("a@b.co", "Ada")  # type: ignore[call-arg]
+    client.contacts.identify("a@b.co", custom_fields={"Visits": None})  # type: ignore[dict-item]
+    client.contacts.identify("a@b.co", birthday=19890303)  # type: ignore[arg-type]
+    client.contacts.track("a@b.co", add_tags=5)  # type: ignore[arg-type]
+    sendx.SendX("key", "team", "https://example.com")  # type: ignore[call-arg]
+    not_a_contact: int = client.contacts.identify("a@b.co")  # type: ignore[assignment]
+    nothing: sendx.Contact = client.contacts.track("a@b.co")  # type: ignore[assignment, func-returns-value]
+    sendx.increment("5")  # type: ignore[arg-type]
+    del not_a_contact, nothing
