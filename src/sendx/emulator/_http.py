@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 import msgspec
 
@@ -122,16 +122,24 @@ def headers_too_large(scope: Scope) -> bool:
     return sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES
 
 
+def _unquote(text: str) -> str:
+    if "%" in text or "+" in text:
+        return unquote_plus(text, encoding="utf-8", errors="strict")
+    return text
+
+
 def parse_query(scope: Scope) -> dict[str, str]:
-    """The query string's parameters, form-decoded as UTF-8; the first of a repeated
-    name wins. Raises ``ValueError`` on bytes that are not UTF-8."""
+    """The query string's parameters, form-decoded as UTF-8 (as ``parse_qsl`` with
+    blank values kept); the first of a repeated name wins. Raises ``ValueError`` on
+    bytes that are not UTF-8."""
     raw: bytes = scope["query_string"]
     if not raw:
         return {}
     params: dict[str, str] = {}
-    pairs = parse_qsl(
-        raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict"
-    )
-    for key, value in pairs:
-        params.setdefault(key, value)
+    # Hand-rolled: parse_qsl costs more than the rest of the request's parsing.
+    for part in raw.decode("utf-8").split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        params.setdefault(_unquote(name), _unquote(value))
     return params

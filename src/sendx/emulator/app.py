@@ -111,6 +111,7 @@ class EmulatorApp:
         self.deliveries = deliveries
         self.faults = FaultSet()
         self.latency_s = latency_ms / 1000.0
+        self._pending_commit: asyncio.Future[None] | None = None
         self._abort = abort
         self.control = Control(self)
 
@@ -179,7 +180,7 @@ class EmulatorApp:
         team_id = query.get("team_id")
         key = first_header(scope, b"api_key")
         try:
-            self.auth.check(team_id, key)
+            team = self.auth.check(team_id, key)
         except AuthError:
             return 401, _AUTH_ERROR, ()
         try:
@@ -189,11 +190,13 @@ class EmulatorApp:
         assert team_id is not None
         assert key is not None
         try:
-            # Checked again: another request may have bound the team meanwhile.
-            team = self.auth.check(team_id, key)
+            if team is None:
+                # Checked again: another request may have bound the team meanwhile.
+                team = self.auth.check(team_id, key)
             if path == IDENTIFY_PATH:
-                return 200, self._identify(team_id, key, team, body), ()
-            return 200, self._track(team, query.get("email"), body), ()
+                answer, notify = self._identify(team_id, key, team, body)
+            else:
+                answer, notify = self._track(team, query.get("email"), body)
         except AuthError:
             return 401, _AUTH_ERROR, ()
         except ApiError as exc:
@@ -202,8 +205,41 @@ class EmulatorApp:
             return exc.status, error_body(exc.status, exc.message), ()
         except InvalidRequestError as exc:
             return 400, error_body(400, str(exc)), ()
+        try:
+            await self._committed()
+        except Exception as exc:  # the database failed (disk full, ...): nothing was kept
+            return 500, error_body(500, f"the emulator could not commit: {exc}"), ()
+        if notify is not None:
+            notify()
+        return 200, answer, ()
 
-    def _identify(self, team_id: str, key: bytes, team: TeamRow | None, body: bytes) -> bytes:
+    def _committed(self) -> asyncio.Future[None]:
+        """A future done when the group transaction holding this request commits.
+
+        The commit runs on the loop's next turn, after every request that is ready
+        in this one has applied its changes (see :meth:`Store.request`).
+        """
+        pending = self._pending_commit
+        if pending is None:
+            loop = asyncio.get_running_loop()
+            pending = self._pending_commit = loop.create_future()
+            loop.call_soon(self._commit)
+        return pending
+
+    def _commit(self) -> None:
+        pending, self._pending_commit = self._pending_commit, None
+        assert pending is not None
+        try:
+            self.store.flush()
+        except Exception as exc:
+            self.auth.reload()  # teams bound by the lost group are gone again
+            pending.set_exception(exc)
+        else:
+            pending.set_result(None)
+
+    def _identify(
+        self, team_id: str, key: bytes, team: TeamRow | None, body: bytes
+    ) -> tuple[bytes, Callable[[], None] | None]:
         if not body:
             raise ApiError(400, 'the request body must be a JSON object with at least "email"')
         request: ContactRequest = _decode(_IDENTIFY, body)
@@ -216,7 +252,7 @@ class EmulatorApp:
         fields = check_custom_fields(request.custom_fields, "customFields")
         store = self.store
         at = now_iso()
-        with store.write():
+        with store.request():
             if team is None:
                 team = self.auth.bind(team_id, key)
                 bound = True
@@ -249,12 +285,16 @@ class EmulatorApp:
                 store.add_fields(team.pk, result.new_fields)
             ids = store.add_events(team.pk, result.events, at)
         if bound:
+            # Remembered now, not after the commit: a request of this same turn must
+            # see the binding (the group commit restores the cache if it fails).
             self.auth.remember(team)
         data = contact_wire(team, result.contact)
-        self._notify(team, result, ids, at, data)
-        return _encode({"status": "200", "message": "OK", "data": data})
+        answer = _encode({"status": "200", "message": "OK", "data": data})
+        return answer, self._notifier(team, result, ids, at, data)
 
-    def _track(self, team: TeamRow | None, email: str | None, body: bytes) -> bytes:
+    def _track(
+        self, team: TeamRow | None, email: str | None, body: bytes
+    ) -> tuple[bytes, Callable[[], None] | None]:
         if email is None:
             raise ApiError(400, "the email query parameter is required")
         check_email(email, "email")
@@ -268,37 +308,38 @@ class EmulatorApp:
             raise ApiError(404, "no contact with this email in this team")
         store = self.store
         at = now_iso()
-        with store.write():
-            current = store.find_contact(team.pk, email.lower())
-            if current is None:
-                raise ApiError(404, "no contact with this email in this team")
-            result = merge.track(current, add_tags=add, remove_tags=remove)
-            if not result.events:
-                return _TRACK_OK
+        current = store.find_contact(team.pk, email.lower())
+        if current is None:
+            raise ApiError(404, "no contact with this email in this team")
+        result = merge.track(current, add_tags=add, remove_tags=remove)
+        if not result.events:
+            return _TRACK_OK, None
+        with store.request():
             store.save_contact(team.pk, result.contact)
             if result.new_tags:
                 store.add_tags(team.pk, result.new_tags)
             ids = store.add_events(team.pk, result.events, at)
-        self._notify(team, result, ids, at, None)
-        return _TRACK_OK
+        return _TRACK_OK, self._notifier(team, result, ids, at, None)
 
-    def _notify(
+    def _notifier(
         self,
         team: TeamRow,
         result: merge.MergeResult,
         ids: list[int],
         at: str,
         data: dict[str, Any] | None,
-    ) -> None:
-        if not self.rules or not ids:
-            return
+    ) -> Callable[[], None] | None:
+        """What queues the webhooks of a request's events, to run once it commits."""
+        rules = self.rules
+        if not rules or not ids:
+            return None
         events = [(i, e.type, e.tag, at) for i, e in zip(ids, result.events, strict=True)]
-        self.deliveries.submit(
-            self.rules,
-            team_id=team.team_id,
-            events=events,
-            contact=data if data is not None else contact_wire(team, result.contact),
-        )
+        contact = data if data is not None else contact_wire(team, result.contact)
+
+        def notify() -> None:
+            self.deliveries.submit(rules, team_id=team.team_id, events=events, contact=contact)
+
+        return notify
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
