@@ -70,17 +70,26 @@ class AsyncShell:
         self.observer = observer
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
+        loop = asyncio.get_running_loop()
         if session is None or session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
             # The fixed headers are the session's: aiohttp then copies one prepared
             # mapping per request instead of merging a dict into it.
             session = aiohttp.ClientSession(connector=connector, headers=self.endpoint.headers)
-            self._session = session
+            self._session, self._loop = session, loop
+        elif loop is not self._loop:
+            # Its connections belong to another loop: using them here would fail deep
+            # inside aiohttp, or hang.
+            raise RuntimeError(
+                "this AsyncSendX is in use in another event loop; use one client per "
+                "event loop, or `await client.close()` before its loop ends"
+            )
         return session
 
     async def close(self) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sendx.errors import InvalidRequestError
 
-__all__ = ["DEFAULT_BASE_URL", "Settings", "resolve_settings"]
+__all__ = ["DEFAULT_BASE_URL", "Settings", "check_api_key", "check_base_url", "resolve_settings"]
 
 DEFAULT_BASE_URL = "https://app.sendx.io/api/v1"
 
@@ -28,17 +28,39 @@ def resolve_settings(api_key: str | None, team_id: str | None, base_url: str | N
     api_key = api_key if api_key is not None else os.environ.get("SENDX_API_KEY")
     team_id = team_id if team_id is not None else os.environ.get("SENDX_TEAM_ID")
     base_url = base_url if base_url is not None else os.environ.get("SENDX_BASE_URL")
+    # Surrounding whitespace is never part of a key or id (a copied value often ends in
+    # a newline); a blank value is a missing one.
+    api_key = str(api_key).strip() if api_key is not None else None
+    team_id = str(team_id).strip() if team_id is not None else None
     missing = []
     if not api_key:
         missing.append("the API key (argument api_key or environment variable SENDX_API_KEY)")
     if not team_id:
         missing.append("the team id (argument team_id or environment variable SENDX_TEAM_ID)")
-    if missing:
+    if not api_key or not team_id:  # i.e. missing is not empty
         raise InvalidRequestError(
             "SendX needs " + " and ".join(missing) + "; both are in SendX under Settings > API",
             field="api_key" if not api_key else "team_id",
         )
-    return Settings(api_key=str(api_key), team_id=str(team_id), base_url=check_base_url(base_url))
+    return Settings(
+        api_key=check_api_key(api_key),
+        team_id=team_id,
+        base_url=check_base_url(base_url),
+    )
+
+
+def check_api_key(api_key: str) -> str:
+    """The key, checked: it travels as a header value, so it must be printable ASCII;
+    anything else would make the HTTP library fail with an error quoting the key. The
+    message never echoes the key."""
+    key = api_key.strip()
+    if not key.isascii() or not key.isprintable():
+        raise InvalidRequestError(
+            "the API key holds characters that cannot be sent in a header (non-ASCII or "
+            "control characters); copy it again from SendX under Settings > API",
+            field="api_key",
+        )
+    return key
 
 
 def check_base_url(base_url: str | None) -> str:

@@ -98,3 +98,21 @@ def test_sync_client_reconnects_after_close(server: RecordingServer) -> None:
     client.close()
     client.close()
     assert len(server.requests) == 2
+
+
+def test_async_client_refuses_a_second_event_loop(server: RecordingServer) -> None:
+    """A client whose session lives in one loop says so clearly when used in another."""
+    client = sendx.AsyncSendX(KEY, TEAM, base_url=server.url)
+    first = asyncio.new_event_loop()
+    try:
+        first.run_until_complete(client.contacts.identify("a@b.co"))
+
+        async def elsewhere() -> None:
+            await client.contacts.identify("a@b.co")
+
+        with pytest.raises(RuntimeError, match="one client per event loop"):
+            asyncio.run(elsewhere())
+        first.run_until_complete(client.close())
+    finally:
+        first.close()
+    assert len(server.requests) == 1

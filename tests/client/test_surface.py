@@ -153,3 +153,26 @@ def test_clients_are_context_managers(server: RecordingServer) -> None:
             assert KEY not in repr(client)
 
     asyncio.run(run())
+
+
+def test_keys_and_ids_are_trimmed(no_env: pytest.MonkeyPatch, server: RecordingServer) -> None:
+    """A copied key or team id often ends in a newline: surrounding whitespace goes."""
+    no_env.setenv("SENDX_API_KEY", "  the-key\n")
+    no_env.setenv("SENDX_TEAM_ID", "the-team\n")
+    with sendx.SendX(base_url=server.url) as client:
+        client.contacts.identify("a@b.co")
+    assert server.requests[0].header("api_key") == "the-key"
+    assert server.requests[0].query_params == [("team_id", "the-team")]
+    with pytest.raises(sendx.InvalidRequestError, match="SENDX_TEAM_ID"):
+        sendx.SendX(KEY, "  \n")
+
+
+@pytest.mark.parametrize("key", ["KEY\r\nX-Evil: 1", "KEY\x00", "K\u00e9Y", "KEY\u2019"])
+def test_keys_that_cannot_be_a_header_are_refused(key: str) -> None:
+    """Refused at construction, without echoing the key (the HTTP libraries would
+    raise an error quoting it, or send a second header)."""
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        sendx.SendX(key, TEAM)
+    assert caught.value.field == "api_key"
+    assert "KEY" not in str(caught.value)
+    assert "K\u00e9Y" not in str(caught.value)
