@@ -156,7 +156,8 @@ async def _connection(
 
 
 async def _drive(port: int, requests: list[bytes]) -> list[int]:
-    cursor, errors = [0], []
+    cursor: list[int] = [0]
+    errors: list[int] = []
     await asyncio.gather(*(_connection(port, requests, cursor, errors) for _ in range(IN_FLIGHT)))
     return errors
 
@@ -298,7 +299,7 @@ def main() -> None:
             ),
         }
 
-    result = {
+    result: dict[str, Any] = {
         "benchmark": "emulator identify throughput vs ASGI hello-world, same stack, same run",
         "machine": {
             "cpus": os.cpu_count(),

@@ -4,8 +4,10 @@ A hypothesis ``RuleBasedStateMachine`` sends identify calls (names, tags, text
 fields, numbers and increments, renames) and track calls through our ``sendx.SendX``
 client to a real emulator, applies the same calls to ``ReferenceModel``, and after
 every step compares the whole state: every contact with all its fields and tags
-(from ``/_emulator/contacts``), the whole event sequence (``/_emulator/events``),
-and the error status of a call the model expects to fail. The alphabets of emails
+(from ``/_emulator/contacts``, and each one again by its address in another case),
+stable ``encryptedId`` / ``encryptedTeamId``, the whole event sequence
+(``/_emulator/events``, and ``?after=``), and the error status of a call the model
+expects to fail. The alphabets of emails
 (with case variants), tags and fields are small, so that calls collide.
 """
 
@@ -53,6 +55,7 @@ FIELD_VALUES = ["gold", "29", "", "++1", "++2.5", "--3", "++0", "7", "-1.5", "Zo
 NAMES = ["John", "Zoë", ""]
 BIRTHDAYS = ["1989-03-03", "2016-02-29"]
 ENCRYPTED_ID = re.compile(r"[A-Za-z0-9]{22}")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)")  # ISO 8601, UTC
 
 emails = st.sampled_from(EMAILS)
 tag_lists = st.lists(st.sampled_from(TAGS), max_size=3)
@@ -77,6 +80,13 @@ class ControlPlane:
 
     def contacts(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/contacts", {"team_id": TEAM})["contacts"])
+
+    def contact(self, email: str) -> tuple[int, Any]:
+        """``GET /contacts?email=``: the status and the decoded body."""
+        response = self._pool.request(
+            "GET", f"{self._prefix}/contacts", fields={"team_id": TEAM, "email": email}
+        )
+        return response.status, json.loads(response.data)
 
     def events(self, after: int | None = None) -> list[dict[str, Any]]:
         fields: dict[str, Any] = {"team_id": TEAM}
@@ -228,11 +238,25 @@ class EmulatorMatchesModel(RuleBasedStateMachine):
             self._team_id(wire.get("encryptedTeamId"))
 
     @invariant()
+    def each_contact_found_by_email_in_any_case(self) -> None:
+        for contact in self.model.contacts:
+            status, one = self.control.contact(contact.email.swapcase())
+            assert status == 200, (status, one)
+            assert one["encryptedId"] == self.ids[contact.key]
+            del one["encryptedId"], one["encryptedTeamId"]
+            assert one == contact.to_wire()
+        unknown = {email.lower() for email in EMAILS} - {
+            c.email.lower() for c in self.model.contacts
+        }
+        for email in unknown:
+            assert self.control.contact(email)[0] == 404
+
+    @invariant()
     def same_events(self) -> None:
         got = self.control.events()
         ids = [event["id"] for event in got]
         assert ids == sorted(set(ids)), f"event ids not increasing: {ids}"
-        assert all(isinstance(event.get("at"), str) and event["at"] for event in got)
+        assert all(TIMESTAMP.fullmatch(event["at"]) for event in got), got
         stripped = [{k: v for k, v in e.items() if k not in ("id", "at")} for e in got]
         assert stripped == [event.to_wire() for event in self.model.events], _diff(
             stripped, [event.to_wire() for event in self.model.events]
