@@ -20,9 +20,15 @@ Every change is an event: ``contact_created``, ``contact_renamed``, ``tag_added`
 
 The model speaks the wire form (camelCase dicts, as identify's ``data`` and
 ``/_emulator/contacts`` carry it) minus ``encryptedId`` / ``encryptedTeamId``, which
-are random; the state machine checks those for stability on its own. Points the
-issue leaves open are decided as the emulator documents them (docs/emulator.md);
-each such choice is marked "open point" below.
+are random; the state machine checks those for stability on its own.
+
+Points the issue leaves open follow docs/emulator.md, each marked "open point"
+below: the stored address takes the case of the latest call (no event for a
+case-only change); creating under a ``newEmail`` another contact holds is a 409;
+a plain number sets a number field and other text on it is a 400; events of one
+call come as created/renamed, then tags, then fields, in the call's order;
+``contact_renamed`` carries ``previous_email`` and ``field_changed`` the new
+``value``.
 """
 
 from __future__ import annotations
