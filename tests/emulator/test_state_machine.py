@@ -1,24 +1,25 @@
 """The emulator against the reference model, step by step, over HTTP.
 
 A hypothesis ``RuleBasedStateMachine`` sends identify calls (names, tags, text
-fields, numbers and increments, renames) and track calls through our ``sendx.SendX``
-client to a real emulator, applies the same calls to ``ReferenceModel``, and after
-every step compares the whole state: every contact with all its fields and tags
-(from ``/_emulator/contacts``, and each one again by its address in another case),
+fields, numbers and increments, renames) and track calls through our
+``sendx.SendX`` client to a real emulator on a database file (restarted once,
+anywhere in a run), applies the same calls to ``ReferenceModel``, and after every
+step compares the whole state: every contact with all its fields and tags (from
+``/_emulator/contacts``, and each one again by its address in another case),
 stable ``encryptedId`` / ``encryptedTeamId``, the whole event sequence
-(``/_emulator/events``, and ``?after=``), and the error status of a call the model
-expects to fail. The alphabets of emails
-(with case variants), tags and fields are small, so that calls collide.
+(``/_emulator/events``, and ``?after=``), and the error status of a call the
+model expects to fail. The alphabets of emails (with case variants), tags and
+fields are small, so that calls collide.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import pytest
 import urllib3
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -98,12 +100,34 @@ class ControlPlane:
         self._pool.close()
 
 
+class Harness:
+    """One emulator on a database file, with our client and the control plane;
+    :meth:`restart` stops it and starts a new one on the same file."""
+
+    def __init__(self, db: str) -> None:
+        self._db = db
+        self._start()
+
+    def _start(self) -> None:
+        self.emulator = Emulator(db=self._db, teams={TEAM: KEY}).start()
+        self.client = SendX(KEY, TEAM, base_url=self.emulator.base_url, max_retries=0)
+        self.control = ControlPlane(self.emulator)
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        self.client.close()
+        self.control.close()
+        self.emulator.stop()
+
+
 class EmulatorMatchesModel(RuleBasedStateMachine):
     """Drives one emulator team and the model with the same calls."""
 
-    # Set by the test before the machine runs: one emulator for the whole test.
-    client: SendX
-    control: ControlPlane
+    # Set by the test before the machine runs: one harness for the whole test.
+    harness: Harness
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,12 +135,28 @@ class EmulatorMatchesModel(RuleBasedStateMachine):
         self.ids: dict[int, str] = {}  # model contact key -> encryptedId seen
         self.team_encrypted_id: str | None = None
         self.last_event_id = 0
+        self.restarted = False
+
+    @property
+    def client(self) -> SendX:
+        return self.harness.client
+
+    @property
+    def control(self) -> ControlPlane:
+        return self.harness.control
 
     @initialize()
     def reset(self) -> None:
         self.control.reset()
         assert self.control.contacts() == []
         assert self.control.events() == []
+
+    @precondition(lambda self: not self.restarted)  # a restart costs ~0.2 s: once at most
+    @rule()
+    def restart(self) -> None:
+        """Everything (contacts, ids, field kinds, events) survives a restart."""
+        self.harness.restart()
+        self.restarted = True
 
     # -- the calls ---------------------------------------------------------------------
 
@@ -285,19 +325,11 @@ def _diff(got: list[Any], expected: list[Any]) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(teams={TEAM: KEY}) as emu:
-        yield emu
-
-
-def test_emulator_matches_reference_model(emulator: Emulator) -> None:
-    """Every sequence of identify / rename / track calls leaves the emulator with
-    the contacts, events and errors of the reference model."""
-    control = ControlPlane(emulator)
-    client = SendX(KEY, TEAM, base_url=emulator.base_url, max_retries=0)
-    EmulatorMatchesModel.client = client
-    EmulatorMatchesModel.control = control
+def test_emulator_matches_reference_model(tmp_path: Path) -> None:
+    """Every sequence of identify / rename / track calls, with a restart anywhere,
+    leaves the emulator with the contacts, events and errors of the reference model."""
+    harness = Harness(str(tmp_path / "emulator.sqlite3"))
+    EmulatorMatchesModel.harness = harness
     try:
         run_state_machine_as_test(
             EmulatorMatchesModel,
@@ -310,5 +342,4 @@ def test_emulator_matches_reference_model(emulator: Emulator) -> None:
             ),
         )
     finally:
-        client.close()
-        control.close()
+        harness.close()
