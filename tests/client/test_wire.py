@@ -160,6 +160,8 @@ def test_empty_track_sends_no_body(server: RecordingServer, driver: Driver) -> N
     server.default = TRACK_REPLY
     driver.track(server.url, "john.doe@gmail.com")
     driver.track(server.url, "john.doe@gmail.com", add_tags=[], remove_tags=())
+    driver.track(server.url, "john.doe@gmail.com", add_tags=None, remove_tags=None)
+    assert len(server.requests) == 3
     for request in server.requests:
         assert request.body == b""
         assert request.header("Content-Length") == "0"
