@@ -66,7 +66,7 @@ async def app(scope, receive, send):
 # The settings of sendx.emulator's server (_server.py), minus its app.
 config = uvicorn.Config(app, http="httptools", ws="none", lifespan="off", loop="asyncio",
                         log_config=None, log_level="warning", access_log=False,
-                        server_header=False, backlog=1024)
+                        proxy_headers=False, server_header=False, backlog=1024)
 server = uvicorn.Server(config)
 # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets whose proto
 # says TCP, and without it every response waits ~40 ms for a delayed ACK.
