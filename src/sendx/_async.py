@@ -101,8 +101,9 @@ class AsyncShell:
         key = (connect, read)
         value = self._timeouts.get(key)
         if value is None:
-            # No total: waiting for a pooled connection is bounded by the deadline,
-            # not by the connect timeout.
+            # No total, no pool timeout: a request waiting for a pooled connection
+            # waits until one frees up, which the timeouts of the requests holding
+            # them bound (each cut to its deadline); only sock_connect is a connect.
             value = aiohttp.ClientTimeout(
                 total=None, sock_connect=_seconds(connect), sock_read=_seconds(read)
             )
