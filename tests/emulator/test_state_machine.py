@@ -48,12 +48,31 @@ EMAILS = [
     "Bob@X.io",
     "cy+1@y.org",
     "CY+1@y.org",
+    "zoë@exämple.com",
+    "ZOË@EXÄMPLE.COM",
 ]
-TAGS = ["vip", "trial user", "paid user", "Developer", "Zoë"]
+# Tag and field names are case-sensitive: "vip" and "VIP" are two tags.
+TAGS = ["vip", "VIP", "trial user", "paid user", "Zoë"]
 FIELDS = ["Plan", "Score", "Visits"]
-# Text, increments (integers and exact halves, so decimal sums are exact) and plain
-# numbers: which kind a field becomes depends on its first value.
-FIELD_VALUES = ["gold", "29", "", "++1", "++2.5", "--3", "++0", "7", "-1.5", "Zoë"]
+# Text, increments and plain numbers (decimal arithmetic, so 0.1 steps are exact;
+# numbers are rendered without trailing zeros): which kind a field becomes depends
+# on its first value; text on a number field is a 400.
+FIELD_VALUES = [
+    "gold",
+    "29",
+    "",
+    "Zoë",
+    "++x",
+    "++1",
+    "++2.5",
+    "++0.1",
+    "--3",
+    "++0",
+    "7",
+    "-1.5",
+    "1.50",
+    "-0",
+]
 NAMES = ["John", "Zoë", ""]
 BIRTHDAYS = ["1989-03-03", "2016-02-29"]
 ENCRYPTED_ID = re.compile(r"[A-Za-z0-9]{22}")
