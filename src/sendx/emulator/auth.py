@@ -16,6 +16,7 @@ from sendx.emulator.store import Store, TeamRow, hash_key
 __all__ = ["AUTH_MESSAGE", "Auth", "AuthError", "check_teams"]
 
 AUTH_MESSAGE = "The Team ID or API Key specified is not valid"
+_MAX_VERIFIED = 1024
 
 
 class AuthError(Exception):
@@ -69,6 +70,7 @@ class Auth:
         if self._fixed:
             teams = [team for team in teams if team.team_id in self._allowed]
         self._teams = {team.team_id: team for team in teams}
+        self._verified: dict[tuple[str, bytes], TeamRow] = {}
 
     def team(self, team_id: str) -> TeamRow | None:
         """The team with this id, if known (bound or configured)."""
@@ -83,6 +85,11 @@ class Auth:
         :class:`AuthError` when the pair is not accepted."""
         if not team_id or not key:
             raise AuthError
+        # Pairs already verified skip the hash: a dict lookup instead of SHA-256 and a
+        # constant-time compare on every request. The keys stay in memory only.
+        verified = self._verified.get((team_id, key))
+        if verified is not None:
+            return verified
         team = self._teams.get(team_id)
         if team is None:
             if self._fixed:
@@ -90,6 +97,9 @@ class Auth:
             return None
         if not hmac.compare_digest(team.key_hash, hash_key(key)):
             raise AuthError
+        if len(self._verified) >= _MAX_VERIFIED:
+            self._verified.clear()
+        self._verified[(team_id, key)] = team
         return team
 
     def bind(self, team_id: str, key: bytes) -> TeamRow:

@@ -363,7 +363,7 @@ def _control_paths() -> dict[str, Any]:
                 "operationId": "reset",
                 "summary": "Forget contacts, tags, fields, events and deliveries, of one "
                 "team or of all; rules and faults stay.",
-                "parameters": [_query("team_id", "Only this team.", required=False)],
+                "parameters": [_query("team_id", "Only this team.", required=False, minLength=1)],
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),
                     "400": _error("team_id is empty, or the query string is not UTF-8."),
