@@ -4,6 +4,7 @@ connections, and the hooks that report each attempt."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import random
 import time
@@ -303,3 +304,60 @@ def test_a_hook_that_raises_stops_the_call(server: RecordingServer, driver: Driv
     with pytest.raises(RuntimeError, match="hook failed"):
         driver.identify(server.url, "a@b.co", client={"on_request": boom})
     assert server.requests == []
+
+
+@pytest.fixture
+def silent_port() -> Any:
+    """A loopback port whose accept queue is full, so a new connection's handshake is
+    never answered: the client's connect timeout expires (Linux drops such SYNs)."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            fillers.append(filler)
+        probe = socket.socket()
+        probe.settimeout(0.2)
+        try:
+            probe.connect(("127.0.0.1", port))
+        except TimeoutError:
+            pass  # as wanted: the handshake was not answered
+        else:
+            pytest.skip("this kernel answers handshakes beyond the backlog")
+        finally:
+            probe.close()
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+@pytest.mark.parametrize("kwargs", [{}, INCREMENT], ids=["plain", "increment"])
+def test_connect_timeout_is_retried_for_every_call(
+    driver: Driver, silent_port: int, kwargs: dict[str, Any]
+) -> None:
+    """Nothing was sent when the connect timeout expires, so even an increment is retried;
+    the error is an APITimeoutError with request_sent False."""
+    events: list[Any] = []
+    url = f"http://127.0.0.1:{silent_port}/api/v1"
+    started = time.monotonic()
+    with pytest.raises(sendx.APITimeoutError) as caught:
+        driver.identify(
+            url,
+            "a@b.co",
+            client={"timeout": (0.2, 5), "max_retries": 1, "on_retry": events.append},
+            **kwargs,
+        )
+    assert time.monotonic() - started < 5
+    assert caught.value.request_sent is False
+    assert "connect timeout" in str(caught.value)
+    assert [(e.attempt, e.reason) for e in events] == [(2, "connect timeout")]
