@@ -132,12 +132,14 @@ class Merger:
     - tag and field events cannot swap places: if the batch so far has fields, B adds no
       tags, and if it has tags, B sets no fields. This holds whatever order SendX
       applies tags and fields within one request.
+    - the emails are spelled the same (SendX keeps the latest call's spelling).
     Names, company and birthday emit no events: the last value wins, as one by one.
     """
 
-    __slots__ = ("body", "count", "field_names", "size", "tags")
+    __slots__ = ("body", "count", "email", "field_names", "size", "tags")
 
     def __init__(self, first: Entry) -> None:
+        self.email = first.email
         self.body = _decode_json(first.body or b"{}")
         self.count = 1
         self.size = len(first.body or b"")
@@ -150,6 +152,8 @@ class Merger:
         if (
             not entry.mergeable
             or entry.solo
+            # SendX stores the spelling of the latest call and puts it in events.
+            or entry.email != self.email
             or self.count >= MAX_MERGED_CALLS
             or self.size + len(entry.body or b"") > MAX_MERGED_BODY
         ):
