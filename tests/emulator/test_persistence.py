@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import urllib3
-from tests.emulator._helpers import Api
+from tests.emulator._helpers import Api, wait_for
 
 from sendx.emulator import Emulator
 from sendx.emulator.store import SCHEMA_VERSION, Store, StoreError
@@ -99,3 +99,57 @@ def test_a_busy_port_fails_to_start_cleanly(http: urllib3.PoolManager) -> None:
         with pytest.raises(OSError, match=r"[Aa]ddress"):
             second.start()
         assert Api(http, first).control("GET", "/health")[0] == 200
+
+
+def test_event_ids_never_repeat_across_reset_and_restart(
+    tmp_path: Path, http: urllib3.PoolManager
+) -> None:
+    """After a reset and a restart, new events still get ids above every old one."""
+    db = tmp_path / "ids.db"
+    with Emulator(db=db) as emu:
+        api = Api(http, emu)
+        api.identify({"email": "a@x.io", "tags": ["x", "y"]})
+        last = api.events()[-1]["id"]
+        assert api.control("POST", "/reset")[0] == 200
+    with Emulator(db=db) as emu:
+        api = Api(http, emu)
+        assert api.events() == []
+        api.identify({"email": "a@x.io"})
+        assert api.events()[0]["id"] == last + 1
+
+
+def test_stop_finishes_the_requests_in_flight(http: urllib3.PoolManager) -> None:
+    """stop() while a request is being served lets it finish with its answer."""
+    import threading
+
+    emu = Emulator().start()
+    setup = urllib3.PoolManager()
+    Api(setup, emu).control("PUT", "/faults", {"faults": [{"latency_ms": 500}]})
+    setup.clear()  # closes its connection: the next one open is the request's
+    wait_for(lambda: _connections(emu) == 0)
+    api = Api(http, emu)
+    answers: list[int] = []
+    request = threading.Thread(
+        target=lambda: answers.append(api.identify({"email": "a@x.io"}).status)
+    )
+    request.start()
+    # The request is in flight once the server holds its connection.
+    wait_for(lambda: _connections(emu) > 0)
+    emu.stop()
+    request.join()
+    assert answers == [200]
+
+
+def _connections(emu: Emulator) -> int:
+    return len(emu._server.server_state.connections)  # uvicorn's count of open connections
+
+
+def test_missing_server_stack_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without uvicorn, start() raises EmulatorUnavailable naming the extra."""
+    import sys
+
+    from sendx.emulator import EmulatorUnavailable
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    with pytest.raises(EmulatorUnavailable, match=r"sendx-client\[emulator\]"):
+        Emulator().start()

@@ -200,8 +200,9 @@ class Emulator:
 
         def abort(scope: Scope) -> None:
             transport = registry.get(scope.get("client"))
-            if transport is not None:
-                transport.abort()
+            if transport is None:  # never for TCP; the server then answers 500
+                raise RuntimeError("the connection to drop is unknown")
+            transport.abort()
 
         self.app = EmulatorApp(
             self._store,
