@@ -90,8 +90,12 @@ def _number_value(name: str, current: str | None, value: str) -> str:
 
 
 def _attach(contact: ContactRow, tags: Sequence[str], result: MergeResult) -> None:
+    # A set for membership: a 1 MiB body can name 100,000 tags, and a list scan per
+    # tag would make that call quadratic.
+    attached = set(contact.tags)
     for tag in tags:
-        if tag not in contact.tags:
+        if tag not in attached:
+            attached.add(tag)
             contact.tags.append(tag)
             result.new_tags.append(tag)
             result.events.append(EventRow("tag_added", contact.email, tag=tag))
@@ -183,8 +187,13 @@ def track(
     result = MergeResult(contact, [])
     if add_tags:
         _attach(contact, add_tags, result)
-    for tag in remove_tags or ():
-        if tag in contact.tags:
-            contact.tags.remove(tag)
-            result.events.append(EventRow("tag_removed", contact.email, tag=tag))
+    if remove_tags:
+        attached = set(contact.tags)
+        removed = set()
+        for tag in remove_tags:
+            if tag in attached and tag not in removed:
+                removed.add(tag)
+                result.events.append(EventRow("tag_removed", contact.email, tag=tag))
+        if removed:
+            contact.tags = [tag for tag in contact.tags if tag not in removed]
     return result

@@ -63,7 +63,16 @@ _API_ERRORS = {
     "401": _error("The Team ID or API Key specified is not valid."),
     **_TOO_LONG,
     "431": _error("The request headers are too large."),
-    "default": _error("An injected fault (PUT /_emulator/faults): any 4xx or 5xx status."),
+    "default": {
+        **_error("An injected fault (PUT /_emulator/faults): any 4xx or 5xx status."),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait, when the fault sets retry_after.",
+                "required": False,
+                "schema": {"type": "string"},
+            }
+        },
+    },
 }
 
 
