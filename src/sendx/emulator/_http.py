@@ -22,8 +22,7 @@ __all__ = [
     "Send",
     "TooLarge",
     "error_body",
-    "first_header",
-    "headers_too_large",
+    "scan_headers",
     "parse_query",
     "read_body",
     "respond",
@@ -72,17 +71,22 @@ async def respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def read_body(scope: Scope, receive: Receive) -> bytes:
+async def read_body(scope: Scope, receive: Receive, length: bytes | None = None) -> bytes:
     """The whole request body; raises :class:`TooLarge` past 1 MiB (announced or
-    received) and :class:`Disconnected` if the client leaves first."""
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                if int(value) > MAX_BODY:
-                    raise TooLarge
-            except ValueError:
-                pass  # the server stack rejects a malformed length itself
-            break
+    received) and :class:`Disconnected` if the client leaves first. ``length`` is
+    the Content-Length header when the caller already found it."""
+    if length is None:
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value
+                break
+    if length is not None:
+        try:
+            announced = int(length)
+        except ValueError:
+            announced = 0  # the server stack rejects a malformed length itself
+        if announced > MAX_BODY:
+            raise TooLarge
     message = await receive()
     if message["type"] != "http.request":
         raise Disconnected
@@ -106,20 +110,22 @@ async def read_body(scope: Scope, receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-def first_header(scope: Scope, name: bytes) -> bytes | None:
-    """The first value of header ``name`` (lower case), or ``None``."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return value  # type: ignore[no-any-return]
-    return None
-
-
-def headers_too_large(scope: Scope) -> bool:
-    """Whether the request has too many headers, or too many bytes of them."""
+def scan_headers(scope: Scope) -> tuple[bytes | None, bytes | None, bool]:
+    """One pass over the headers: the first ``api_key``, the ``content-length``, and
+    whether there are too many headers or too many bytes of them."""
     headers = scope["headers"]
     if len(headers) > MAX_HEADERS:
-        return True
-    return sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES
+        return None, None, True
+    key = length = None
+    size = 0
+    for name, value in headers:
+        size += len(name) + len(value)
+        if name == b"api_key":
+            if key is None:
+                key = value
+        elif name == b"content-length":
+            length = value
+    return key, length, size > MAX_HEADER_BYTES
 
 
 def _unquote(text: str) -> str:

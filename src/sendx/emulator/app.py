@@ -24,11 +24,10 @@ from sendx.emulator._http import (
     Send,
     TooLarge,
     error_body,
-    first_header,
-    headers_too_large,
     parse_query,
     read_body,
     respond,
+    scan_headers,
 )
 from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
 from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
@@ -171,20 +170,20 @@ class EmulatorApp:
             return 405, error_body(405, f"method {method} not allowed; use POST"), _ALLOW_POST
         if len(scope["query_string"]) > MAX_QUERY:
             return 414, error_body(414, f"the query string is over {MAX_QUERY} bytes"), _CLOSE
-        if headers_too_large(scope):
+        key, length, too_large = scan_headers(scope)
+        if too_large:
             return 431, error_body(431, "the request headers are too large"), _CLOSE
         try:
             query = parse_query(scope)
         except ValueError:
             return 400, error_body(400, "the query string is not valid UTF-8"), ()
         team_id = query.get("team_id")
-        key = first_header(scope, b"api_key")
         try:
             team = self.auth.check(team_id, key)
         except AuthError:
             return 401, _AUTH_ERROR, ()
         try:
-            body = await read_body(scope, receive)
+            body = await read_body(scope, receive, length)
         except TooLarge:
             return 413, error_body(413, "the request body is over 1 MiB"), _CLOSE
         assert team_id is not None
