@@ -17,7 +17,7 @@ from sendx._version import __version__
 __all__ = ["main"]
 
 # Sub-command modules, in the order their commands appear in --help.
-_COMMANDS = ("sendx.cli._contacts", "sendx.cli._emulator")
+_COMMANDS = ("sendx.cli._contacts", "sendx.cli._emulator", "sendx.cli._import", "sendx.cli._replay")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,75 @@
+"""The import's progress display: a bar redrawn in place on a terminal, a plain line
+every few seconds otherwise (logs, CI), and the closing summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+__all__ = ["Progress"]
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class Progress:
+    """Reports ``done``/``failed`` rows against the share of the file read.
+
+    ``stream`` defaults to stderr; ``tty`` (default: whether the stream is a terminal)
+    chooses the bar; ``interval`` is the seconds between plain lines.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        tty: bool | None = None,
+        interval: float = 5.0,
+        enabled: bool = True,
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.interval = 0.2 if self.tty else interval
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self._last = self.started
+        self._drawn = False
+
+    def due(self) -> bool:
+        """Whether it is time to report again."""
+        return self.enabled and time.monotonic() - self._last >= self.interval
+
+    def report(self, *, done: int, failed: int, fraction: float | None) -> None:
+        """Draw the bar (terminal) or print one line."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        self._last = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = done / elapsed
+        eta = ""
+        if fraction is not None and 0 < fraction < 1 and done:
+            eta = f" ETA {_clock(elapsed * (1 - fraction) / fraction)}"
+        share = "" if fraction is None else f"{fraction * 100:5.1f}% "
+        text = f"{share}{done:,} done, {failed:,} failed, {rate:,.0f} rows/s{eta}"
+        if self.tty:
+            width = 24
+            filled = int(width * (fraction or 0))
+            bar = "#" * filled + "." * (width - filled)
+            self.stream.write(f"\r[{bar}] {text}\x1b[K")
+            self._drawn = True
+        else:
+            self.stream.write(f"sendx import: {text}\n")
+        self.stream.flush()
+
+    def finish(self, summary: str) -> None:
+        """End the bar's line and print the summary."""
+        if self._drawn:
+            self.stream.write("\n")
+        self.stream.write(summary + "\n")
+        self.stream.flush()
