@@ -13,16 +13,22 @@ import sys
 from collections.abc import Sequence
 
 from sendx._version import __version__
+from sendx.cli._common import Parser
 
 __all__ = ["main"]
 
 # Sub-command modules, in the order their commands appear in --help.
-_COMMANDS = ("sendx.cli._contacts", "sendx.cli._emulator", "sendx.cli._import", "sendx.cli._replay")
+_COMMANDS = (
+    "sendx.cli._contacts",
+    "sendx.cli._emulator",
+    "sendx.cli._import",
+    "sendx.cli._replay",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full ``sendx`` argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sendx",
         description="The SendX toolkit: the contact API, a local emulator, bulk import.",
     )

@@ -9,19 +9,16 @@ from typing import Any, NoReturn
 
 from sendx.errors import InvalidRequestError, SendXError
 
-__all__ = ["add_connection_options", "make_client", "one_line_errors", "run_api_command"]
+__all__ = ["add_connection_options", "make_client", "Parser", "run_api_command"]
 
 
-def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Make ``parser`` report a usage error as one line on stderr (exit code 2),
-    pointing at ``--help`` instead of printing the whole usage."""
+class Parser(argparse.ArgumentParser):
+    """An argument parser that reports a usage error as one line on stderr (exit 2),
+    pointing at ``--help`` instead of printing the whole usage. Sub-parsers made with
+    ``add_parser`` are of the same class, so every command behaves alike."""
 
-    def error(message: str) -> NoReturn:
-        parser.exit(2, f"{parser.prog}: error: {message} (see '{parser.prog} --help')\n")
-
-    # argparse has no hook for this; an instance attribute overrides the method.
-    setattr(parser, "error", error)  # noqa: B010
-    return parser
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 from sendx.cli._common import (
     add_connection_options,
     make_client,
-    one_line_errors,
     run_api_command,
 )
 
@@ -52,7 +51,6 @@ def register(subparsers: Any) -> None:
     identify.add_argument("--json", action="store_true", help="print the contact as JSON")
     add_connection_options(identify)
     identify.set_defaults(handler=_identify)
-    one_line_errors(identify)
 
     track = subparsers.add_parser(
         "track",
@@ -68,7 +66,6 @@ def register(subparsers: Any) -> None:
     )
     add_connection_options(track)
     track.set_defaults(handler=_track)
-    one_line_errors(track)
 
 
 def _identify(args: argparse.Namespace) -> int:
