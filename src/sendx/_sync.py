@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import urllib3
@@ -19,7 +20,7 @@ from sendx._core import Call, Done, Endpoint, Failure, FailureKind, Wait
 from sendx._hooks import Observer
 from sendx._policies import RetryPolicy, Timeout
 
-__all__ = ["SyncShell"]
+__all__ = ["SyncShell", "SyncTransport", "classify", "urllib3_timeout"]
 
 T = TypeVar("T")
 
@@ -59,8 +60,67 @@ def _detail(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def urllib3_timeout(connect: float | None, read: float | None) -> urllib3.Timeout:
+    """A urllib3 timeout; ``math.inf`` (or ``None``) waits without limit."""
+    return urllib3.Timeout(
+        connect=None if connect is None or connect == float("inf") else connect,
+        read=None if read is None or read == float("inf") else read,
+    )
+
+
+class SyncTransport:
+    """A bounded, thread-safe urllib3 pool to one origin that sends single attempts.
+
+    It knows nothing of retries, statuses or decoding: :class:`SyncShell` adds those
+    for sendx, and ``swagger_client`` its own rules, over this same transport.
+    ``block=True``: more threads than connections wait for one instead of opening
+    unpooled extras, so the pool bound is a real bound.
+    """
+
+    def __init__(self, origin: str, *, pool_size: int, block: bool = True, **pool_kw: Any) -> None:
+        self.origin = origin
+        self._pool_args = {"maxsize": pool_size, "block": block, "retries": False, **pool_kw}
+        self._pool: Any = self._new_pool()
+
+    def _new_pool(self) -> Any:
+        # The pool connects lazily: building one costs no I/O.
+        return urllib3.connectionpool.connection_from_url(self.origin, **self._pool_args)
+
+    def close(self) -> None:
+        """Close pooled connections; a later request opens new ones."""
+        old, self._pool = self._pool, self._new_pool()
+        old.close()
+
+    def send(
+        self,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        timeout: urllib3.Timeout,
+        *,
+        preload_content: bool = True,
+    ) -> Any:
+        """Send one request to ``target`` (path and query); urllib3's response.
+
+        Raises urllib3's ``HTTPError`` subclasses; :func:`classify` tells what they
+        mean. Redirects are never followed: the ``api_key`` header would go along.
+        """
+        return self._pool.urlopen(
+            method,
+            target,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+            retries=_NO_RETRIES,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=preload_content,
+        )
+
+
 class SyncShell:
-    """One bounded, thread-safe connection pool and the retry loop around it."""
+    """The retry loop of :class:`sendx.SendX` around one :class:`SyncTransport`."""
 
     def __init__(
         self,
@@ -75,37 +135,25 @@ class SyncShell:
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
-        self._pool_size = pool_size
-        self._pool: Any = self._new_pool()
+        self.transport = SyncTransport(endpoint.origin, pool_size=pool_size)
         self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
-
-    def _new_pool(self) -> Any:
-        # block=True: more threads than connections wait for one instead of opening
-        # unpooled extras, so the pool bound is a real bound. The pool connects lazily.
-        return urllib3.connectionpool.connection_from_url(
-            self.endpoint.origin, maxsize=self._pool_size, block=True, retries=False
-        )
 
     def close(self) -> None:
         """Close pooled connections; a later request opens new ones."""
-        old, self._pool = self._pool, self._new_pool()
-        old.close()
+        self.transport.close()
 
     def _urllib3_timeout(self, connect: float, read: float) -> urllib3.Timeout:
         key = (connect, read)
         value = self._timeouts.get(key)
         if value is None:
-            value = urllib3.Timeout(
-                connect=None if connect == float("inf") else connect,
-                read=None if read == float("inf") else read,
-            )
+            value = urllib3_timeout(connect, read)
             if len(self._timeouts) < 64:  # deadlines cut timeouts; don't grow forever
                 self._timeouts[key] = value
         return value
 
     def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
-        endpoint, observer = self.endpoint, self.observer
+        endpoint, observer, send = self.endpoint, self.observer, self.transport.send
         target = endpoint.target(call)
         state = _core.start(self.retry, time.monotonic())
         while True:
@@ -115,15 +163,12 @@ class SyncShell:
                 raise _core.deadline_error(call, state)
             observer.request(call.method, call.path, state.attempt)
             try:
-                response = self._pool.urlopen(
+                response = send(
                     call.method,
                     target,
-                    body=call.body,
-                    headers=endpoint.headers,
-                    timeout=self._urllib3_timeout(*limits),
-                    retries=_NO_RETRIES,
-                    redirect=False,
-                    assert_same_host=False,
+                    call.body,
+                    endpoint.headers,
+                    self._urllib3_timeout(*limits),
                 )
             except u3.HTTPError as exc:
                 failure = classify(exc)

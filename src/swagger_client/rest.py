@@ -1,11 +1,12 @@
 """The HTTP layer: ``RESTClientObject``, ``RESTResponse`` and ``ApiException``.
 
-Requests go through urllib3 connection pools, as sendx's sync shell does, and a
-failure below HTTP is classified and decided by sendx's core (``classify``,
-``after_failure``): a connection that could not be made is tried again at once, up
-to three more times (what urllib3's default retries did for the original client);
-nothing that may have reached the server is ever sent twice, and HTTP statuses are
-never retried. Redirects are not followed: the ``api_key`` header would go with them.
+Requests go through sendx's sync transport (``sendx._sync.SyncTransport``: the same
+urllib3 pools that ``sendx.SendX`` uses), and a failure below HTTP is classified and
+decided by sendx's core (``classify``, ``after_failure``): a connection that could
+not be made is tried again at once, up to three more times (what urllib3's default
+retries did for the original client); nothing that may have reached the server is
+ever sent twice, and HTTP statuses are never retried. Redirects are not followed:
+the ``api_key`` header would go with them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from urllib3.filepost import encode_multipart_formdata
 
 from sendx import _core
 from sendx._policies import DEFAULT_TIMEOUT, RetryPolicy
-from sendx._sync import classify
+from sendx._sync import SyncTransport, classify, urllib3_timeout
 from swagger_client._codec import query_string
 from swagger_client.configuration import Configuration
 
@@ -38,9 +39,7 @@ logger = logging.getLogger(__name__)
 _CONNECT_RETRIES = RetryPolicy(max_retries=3, backoff_initial=0.0, backoff_max=0.0)
 
 #: The timeout when a call gives none: the original waited forever.
-DEFAULT_REQUEST_TIMEOUT = urllib3.Timeout(
-    connect=DEFAULT_TIMEOUT.connect, read=DEFAULT_TIMEOUT.read
-)
+DEFAULT_REQUEST_TIMEOUT = urllib3_timeout(DEFAULT_TIMEOUT.connect, DEFAULT_TIMEOUT.read)
 
 _METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
@@ -134,12 +133,9 @@ class RESTClientObject:
 
     def __init__(self, pools_size: int = 4, maxsize: int | None = None) -> None:
         config = Configuration()
-        self._pool_kw: dict[str, Any] = {
-            # Connections beyond ``maxsize`` are made and then dropped, never waited for.
-            "maxsize": maxsize or 10,
-            "block": False,
-            "retries": False,
-        }
+        # Connections beyond ``maxsize`` are made and then dropped, never waited for,
+        # as the original's pools did.
+        self._maxsize = maxsize or 10
         self._tls_kw: dict[str, Any] = {
             "cert_reqs": "CERT_REQUIRED" if config.verify_ssl else "CERT_NONE",
             "ca_certs": config.ssl_ca_cert or _default_ca_bundle(),
@@ -147,28 +143,30 @@ class RESTClientObject:
             "key_file": config.key_file,
         }
         self.pools_size = pools_size
-        self._pools: dict[str, Any] = {}
+        self._transports: dict[str, SyncTransport] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
         """Close every pooled connection."""
         with self._lock:
-            pools, self._pools = list(self._pools.values()), {}
-        for pool in pools:
-            pool.close()
+            transports, self._transports = list(self._transports.values()), {}
+        for transport in transports:
+            transport.close()
+
+    def _transport(self, origin: str) -> SyncTransport:
+        transport = self._transports.get(origin)
+        if transport is None:
+            with self._lock:
+                transport = self._transports.get(origin)
+                if transport is None:
+                    tls = self._tls_kw if origin.startswith("https:") else {}
+                    transport = SyncTransport(origin, pool_size=self._maxsize, block=False, **tls)
+                    self._transports[origin] = transport
+        return transport
 
     def _pool(self, origin: str) -> Any:
-        pool = self._pools.get(origin)
-        if pool is None:
-            with self._lock:
-                pool = self._pools.get(origin)
-                if pool is None:
-                    kw = dict(self._pool_kw)
-                    if origin.startswith("https:"):
-                        kw.update(self._tls_kw)
-                    pool = urllib3.connection_from_url(origin, **kw)
-                    self._pools[origin] = pool
-        return pool
+        """The urllib3 pool for ``origin`` (its TLS settings show there)."""
+        return self._transport(origin)._pool
 
     def request(
         self,
@@ -231,21 +229,13 @@ class RESTClientObject:
             origin, target = url, "/"
         else:
             origin, target = url[:slash], url[slash:]
-        pool = self._pool(origin)
+        transport = self._transport(origin)
         limits = request_timeout(timeout)
         state: _core.RetryState | None = None
         while True:
             try:
-                response = pool.urlopen(
-                    method,
-                    target,
-                    body=body,
-                    headers=headers,
-                    timeout=limits,
-                    retries=False,
-                    redirect=False,
-                    assert_same_host=False,
-                    preload_content=preload_content,
+                response = transport.send(
+                    method, target, body, headers, limits, preload_content=preload_content
                 )
             except u3.HTTPError as exc:
                 # Decided here but raised below, outside this block: urllib3's messages
