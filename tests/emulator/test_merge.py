@@ -7,7 +7,7 @@ import decimal
 import pytest
 
 from sendx.emulator import merge
-from sendx.emulator.store import ContactRow, new_id
+from sendx.emulator.records import ContactRow, new_id
 
 
 def _identify(current: ContactRow | None, **call: object) -> merge.MergeResult:

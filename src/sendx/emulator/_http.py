@@ -22,6 +22,7 @@ __all__ = [
     "Send",
     "TooLarge",
     "error_body",
+    "no_route",
     "scan_headers",
     "parse_query",
     "read_body",
@@ -47,6 +48,12 @@ class Disconnected(Exception):
 
 class TooLarge(Exception):
     """The body is over :data:`MAX_BODY`."""
+
+
+def no_route(path: str) -> bytes:
+    """The 404 body for ``path`` (shortened: it echoes what the client sent)."""
+    shown = path if len(path) <= 200 else path[:197] + "..."
+    return error_body(404, f"no route {shown}")
 
 
 def error_body(status: int, message: str) -> bytes:

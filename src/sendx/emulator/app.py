@@ -24,6 +24,7 @@ from sendx.emulator._http import (
     Send,
     TooLarge,
     error_body,
+    no_route,
     parse_query,
     read_body,
     respond,
@@ -32,7 +33,8 @@ from sendx.emulator._http import (
 from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
 from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
 from sendx.emulator.faults import NO_FAULT, FaultSet
-from sendx.emulator.store import ContactRow, Store, TeamRow
+from sendx.emulator.records import ContactRow, TeamRow
+from sendx.emulator.store import Store
 from sendx.errors import InvalidRequestError
 from sendx.models import ContactRequest, TrackRequest
 
@@ -165,7 +167,7 @@ class EmulatorApp:
         self, scope: Scope, receive: Receive, method: str, path: str
     ) -> tuple[int, bytes, tuple[tuple[bytes, bytes], ...]]:
         if path not in _ROUTES:
-            return 404, error_body(404, f"no route {path}"), ()
+            return 404, no_route(path), ()
         if method != "POST":
             return 405, error_body(405, f"method {method} not allowed; use POST"), _ALLOW_POST
         if len(scope["query_string"]) > MAX_QUERY:

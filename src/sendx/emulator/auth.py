@@ -11,7 +11,8 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
-from sendx.emulator.store import Store, TeamRow, hash_key
+from sendx.emulator.records import TeamRow, hash_key
+from sendx.emulator.store import Store
 
 __all__ = ["AUTH_MESSAGE", "Auth", "AuthError", "check_teams"]
 

@@ -21,6 +21,7 @@ from sendx.emulator._http import (
     Send,
     TooLarge,
     error_body,
+    no_route,
     parse_query,
     read_body,
     respond,
@@ -93,7 +94,7 @@ class Control:
                 body = error_body(405, f"method {method} not allowed; use {allow}")
                 await respond(send, 405, body, [(b"allow", allow.encode())])
             else:
-                await respond(send, 404, error_body(404, f"no route {scope['path']}"))
+                await respond(send, 404, no_route(scope["path"]))
             return
         try:
             if len(scope["query_string"]) > MAX_QUERY:

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendx._validation import MAX_EMAIL_LENGTH
-from sendx.emulator.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
-from sendx.emulator.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
+from sendx.emulator.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
 
 _JSON = "application/json"
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
 def _answer(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {_JSON: {"schema": _ref(schema)}}}
+    return {"description": description, "content": {_JSON: {"schema": ref(schema)}}}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -76,240 +70,6 @@ _API_ERRORS = {
 }
 
 
-def _nullable_string(**extra: Any) -> dict[str, Any]:
-    return {"type": "string", "nullable": True, **extra}
-
-
-def _names() -> dict[str, Any]:
-    return {
-        "type": "array",
-        "nullable": True,
-        "items": {"type": "string", "minLength": 1, "pattern": NAME_PATTERN},
-    }
-
-
-_SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["status", "message"],
-        "properties": {
-            "status": {"type": "string", "description": "The HTTP status, as a string."},
-            "message": {"type": "string"},
-        },
-    },
-    "ContactRequest": {
-        "type": "object",
-        "required": ["email"],
-        "description": "Unknown keys are ignored; null means absent.",
-        "properties": {
-            "email": {"type": "string", "maxLength": MAX_EMAIL_LENGTH},
-            "firstName": _nullable_string(),
-            "lastName": _nullable_string(),
-            "newEmail": _nullable_string(maxLength=MAX_EMAIL_LENGTH),
-            "company": _nullable_string(),
-            "birthday": _nullable_string(
-                pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="A real YYYY-MM-DD date."
-            ),
-            "tags": _names(),
-            "customFields": {
-                "type": "object",
-                "nullable": True,
-                "additionalProperties": {"type": "string"},
-                "description": "Name to value; ++N / --N add to / subtract from number fields.",
-            },
-        },
-    },
-    "TrackRequest": {
-        "type": "object",
-        "properties": {"addTags": _names(), "removeTags": _names()},
-    },
-    "Contact": {
-        "type": "object",
-        "required": [
-            "encryptedTeamId",
-            "encryptedId",
-            "tags",
-            "firstName",
-            "lastName",
-            "email",
-            "company",
-            "birthday",
-            "customFields",
-        ],
-        "properties": {
-            "encryptedTeamId": {"type": "string", "pattern": "^[A-Za-z0-9]{22}$"},
-            "encryptedId": {"type": "string", "pattern": "^[A-Za-z0-9]{22}$"},
-            "tags": {"type": "array", "items": {"type": "string"}},
-            "firstName": _nullable_string(),
-            "lastName": _nullable_string(),
-            "email": {"type": "string"},
-            "company": {"type": "string", "description": '"" when unset.'},
-            "birthday": _nullable_string(),
-            "customFields": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    },
-    "ContactResponse": {
-        "type": "object",
-        "required": ["status", "message", "data"],
-        "properties": {
-            "status": {"type": "string", "enum": ["200"]},
-            "message": {"type": "string"},
-            "data": _ref("Contact"),
-        },
-    },
-    "TrackResponse": {
-        "type": "object",
-        "required": ["status", "message", "data"],
-        "properties": {
-            "status": {"type": "string", "enum": ["200"]},
-            "message": {"type": "string"},
-            "data": {"type": "string", "enum": ["success"]},
-        },
-    },
-    "Health": {
-        "type": "object",
-        "required": ["status", "teams"],
-        "properties": {
-            "status": {"type": "string", "enum": ["ok"]},
-            "teams": {"type": "integer", "minimum": 0},
-        },
-    },
-    "ResetResult": {
-        "type": "object",
-        "required": ["status", "reset"],
-        "properties": {
-            "status": {"type": "string", "enum": ["ok"]},
-            "reset": {"type": "string", "description": '"all", or the team id.'},
-        },
-    },
-    "ContactList": {
-        "type": "object",
-        "required": ["contacts"],
-        "properties": {"contacts": {"type": "array", "items": _ref("Contact")}},
-    },
-    "Event": {
-        "type": "object",
-        "required": ["id", "type", "email", "at"],
-        "properties": {
-            "id": {"type": "integer", "minimum": 1},
-            "type": {
-                "type": "string",
-                "enum": [
-                    "contact_created",
-                    "contact_renamed",
-                    "tag_added",
-                    "tag_removed",
-                    "field_changed",
-                ],
-            },
-            "email": {"type": "string"},
-            "previous_email": {"type": "string", "description": "contact_renamed only."},
-            "tag": {"type": "string", "description": "tag_added and tag_removed only."},
-            "field": {"type": "string", "description": "field_changed only."},
-            "value": {"type": "string", "description": "field_changed only."},
-            "at": {"type": "string", "description": "ISO 8601 UTC time."},
-        },
-    },
-    "EventList": {
-        "type": "object",
-        "required": ["events"],
-        "properties": {"events": {"type": "array", "items": _ref("Event")}},
-    },
-    "Attempt": {
-        "type": "object",
-        "required": ["attempt", "at", "status", "error", "duration_ms"],
-        "properties": {
-            "attempt": {"type": "integer", "minimum": 1},
-            "at": {"type": "string"},
-            "status": {"type": "integer", "nullable": True},
-            "error": {"type": "string", "nullable": True},
-            "duration_ms": {"type": "number", "minimum": 0},
-        },
-    },
-    "Delivery": {
-        "type": "object",
-        "required": [
-            "id",
-            "rule",
-            "event",
-            "event_id",
-            "team_id",
-            "tag",
-            "webhook",
-            "state",
-            "attempts",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "rule": {"type": "integer", "minimum": 0},
-            "event": {"type": "string", "enum": list(EVENT_TYPES)},
-            "event_id": {"type": "integer"},
-            "team_id": {"type": "string"},
-            "tag": {"type": "string", "nullable": True},
-            "webhook": {"type": "string"},
-            "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
-            "attempts": {"type": "array", "items": _ref("Attempt")},
-        },
-    },
-    "DeliveryList": {
-        "type": "object",
-        "required": ["deliveries"],
-        "properties": {"deliveries": {"type": "array", "items": _ref("Delivery")}},
-    },
-    "Rule": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["on", "webhook", "secret"],
-        "properties": {
-            "on": {"type": "string", "enum": list(EVENT_TYPES)},
-            "tag": {"type": "string", "minLength": 1, "pattern": NAME_PATTERN},
-            "webhook": {"type": "string", "pattern": WEBHOOK_PATTERN},
-            "secret": {"type": "string", "minLength": 1},
-        },
-        "oneOf": [
-            {
-                "properties": {"on": {"enum": ["tag_added", "tag_removed"]}},
-                "required": ["tag"],
-            },
-            {"properties": {"on": {"enum": ["contact_created"]}}, "not": {"required": ["tag"]}},
-        ],
-    },
-    "Rules": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["rules"],
-        "properties": {"rules": {"type": "array", "items": _ref("Rule")}},
-    },
-    "Fault": {
-        "type": "object",
-        "additionalProperties": False,
-        "description": "Exactly one effect: status (with optional retry_after), "
-        "latency_ms, or drop.",
-        "properties": {
-            "method": {"type": "string", "pattern": METHOD_PATTERN},
-            "path": {"type": "string", "pattern": "^/"},
-            "status": {"type": "integer", "minimum": 400, "maximum": 599},
-            "retry_after": {"type": "number", "minimum": 0, "maximum": MAX_RETRY_AFTER},
-            "latency_ms": {"type": "number", "minimum": 0, "maximum": MAX_LATENCY_MS},
-            "drop": {"type": "string", "enum": ["before", "after"]},
-            "probability": {"type": "number", "minimum": 0, "maximum": 1},
-            "times": {"type": "integer", "minimum": 1, "description": "Left to apply."},
-        },
-        "oneOf": [
-            {"required": ["status"]},
-            {"required": ["latency_ms"], "not": {"required": ["retry_after"]}},
-            {"required": ["drop"], "not": {"required": ["retry_after"]}},
-        ],
-    },
-    "Faults": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["faults"],
-        "properties": {"faults": {"type": "array", "items": _ref("Fault")}},
-    },
-}
-
-
 def _api_paths() -> dict[str, Any]:
     return {
         "/api/v1/contact/identify": {
@@ -319,7 +79,7 @@ def _api_paths() -> dict[str, Any]:
                 "parameters": [_TEAM_ID, _API_KEY],
                 "requestBody": {
                     "required": True,
-                    "content": {_JSON: {"schema": _ref("ContactRequest")}},
+                    "content": {_JSON: {"schema": ref("ContactRequest")}},
                 },
                 "responses": {
                     "200": _answer("The contact after the merge.", "ContactResponse"),
@@ -344,7 +104,7 @@ def _api_paths() -> dict[str, Any]:
                 "requestBody": {
                     "required": False,
                     "description": "May be absent (Content-Length: 0): a no-op.",
-                    "content": {_JSON: {"schema": _ref("TrackRequest")}},
+                    "content": {_JSON: {"schema": ref("TrackRequest")}},
                 },
                 "responses": {
                     "200": _answer("Applied.", "TrackResponse"),
@@ -388,7 +148,7 @@ def _control_paths() -> dict[str, Any]:
                     ok: {
                         "description": "All contacts, or the one named by email.",
                         "content": {
-                            _JSON: {"schema": {"anyOf": [_ref("ContactList"), _ref("Contact")]}}
+                            _JSON: {"schema": {"anyOf": [ref("ContactList"), ref("Contact")]}}
                         },
                     },
                     "400": _error("team_id is missing, or the query string is not UTF-8."),
@@ -452,7 +212,7 @@ def _document_paths(name: str, schema: str) -> dict[str, Any]:
         },
         "put": {
             "operationId": f"put_{name}",
-            "requestBody": {"required": True, "content": {_JSON: {"schema": _ref(schema)}}},
+            "requestBody": {"required": True, "content": {_JSON: {"schema": ref(schema)}}},
             "responses": {
                 "200": _answer(f"The {name} now active.", schema),
                 "400": _error(f"The {name} document is invalid (or the query is not UTF-8)."),
@@ -473,5 +233,5 @@ def document() -> dict[str, Any]:
             "emulator serves them, and its control plane under /_emulator (no auth).",
         },
         "paths": {**_api_paths(), **_control_paths()},
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": SCHEMAS},
     }

@@ -1,4 +1,4 @@
-"""The emulator's SQLite store: schema, migrations and every query.
+"""The emulator's SQLite store: the connection, its transactions and every query.
 
 One connection, one writer: the server's event loop is the only thread that calls
 in, so a request's reads and its write transaction never interleave with another's.
@@ -14,16 +14,15 @@ emulator close to the raw server's throughput. The per-team catalogues (``tags``
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
-import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+
+from sendx.emulator.records import ContactRow, EventRow, TeamRow, hash_key, new_id
+from sendx.emulator.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,127 +35,9 @@ __all__ = [
     "new_id",
 ]
 
-_ALPHABET = string.ascii_letters + string.digits
-
-
-# Random bytes map to letters and digits through one translate(): bytes 0..247 land
-# evenly on the 62 characters (248 = 4 * 62), the 8 others are dropped, so every
-# character is equally likely. secrets.choice per character cost 20% of an identify.
-_ID_TABLE = bytes(ord(_ALPHABET[b % 62]) if b < 248 else 0 for b in range(256))
-_ID_DROP = bytes(range(248, 256))
-
-
-def new_id() -> str:
-    """A random 22-character alphanumeric id, SendX's ``encryptedId`` format."""
-    while True:
-        chars = os.urandom(32).translate(_ID_TABLE, _ID_DROP)
-        if len(chars) >= 22:  # fails with odds below 1e-6; then draw again
-            return chars[:22].decode("ascii")
-
-
-def hash_key(api_key: str | bytes) -> str:
-    """How an API key is stored: its SHA-256, hex (the key itself is never kept).
-    A ``str`` is hashed as UTF-8, as it travels in the ``api_key`` header."""
-    if isinstance(api_key, str):
-        api_key = api_key.encode("utf-8", "surrogateescape")
-    return hashlib.sha256(api_key).hexdigest()
-
-
-# Each entry moves the schema from version N-1 to N; never edit a released entry,
-# append a new one. PRAGMA user_version holds the version reached.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE teams (
-            id INTEGER PRIMARY KEY,
-            team_id TEXT NOT NULL UNIQUE,
-            key_hash TEXT NOT NULL,
-            encrypted_id TEXT NOT NULL,
-            configured INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE contacts (
-            id INTEGER PRIMARY KEY,
-            team INTEGER NOT NULL,
-            email TEXT NOT NULL,
-            email_key TEXT NOT NULL,
-            encrypted_id TEXT NOT NULL,
-            first_name TEXT,
-            last_name TEXT,
-            company TEXT,
-            birthday TEXT,
-            tags TEXT NOT NULL DEFAULT '[]',
-            fields TEXT NOT NULL DEFAULT '{}',
-            UNIQUE (team, email_key)
-        )""",
-        """CREATE TABLE tags (
-            team INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            PRIMARY KEY (team, name)
-        ) WITHOUT ROWID""",
-        """CREATE TABLE fields (
-            team INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('text', 'number')),
-            PRIMARY KEY (team, name)
-        ) WITHOUT ROWID""",
-        # The events of one request for one team are one row (a JSON array of
-        # [id, type, email, previous_email, tag, field, value]), keyed by the id of
-        # its last event: one insert per request instead of one per event halves
-        # the cost of writing them.
-        """CREATE TABLE events (
-            last_id INTEGER PRIMARY KEY,
-            team INTEGER NOT NULL,
-            at TEXT NOT NULL,
-            events BLOB NOT NULL
-        )""",
-        "CREATE INDEX events_by_team ON events (team, last_id)",
-        # Event ids are never reused, even after a reset (which records the next one
-        # here), so a reader polling with ?after=ID never misses or repeats one.
-        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-    ),
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
-
 
 class StoreError(Exception):
     """The database cannot be used (e.g. written by a newer emulator)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TeamRow:
-    """A team the emulator knows: its row id, key hash and ``encryptedTeamId``."""
-
-    pk: int
-    team_id: str
-    key_hash: str
-    encrypted_id: str
-    configured: bool
-
-
-@dataclass(slots=True)
-class ContactRow:
-    """A contact as stored; ``pk`` is ``None`` until it is inserted."""
-
-    pk: int | None
-    email: str
-    encrypted_id: str
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    birthday: str | None = None
-    tags: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    """One change, as it will be stored (``id`` and ``at`` are set on insert)."""
-
-    type: str
-    email: str
-    previous_email: str | None = None
-    tag: str | None = None
-    field: str | None = None
-    value: str | None = None
 
 
 _encode = msgspec.json.encode
@@ -235,7 +116,7 @@ class Store:
             )
         for number in range(version, SCHEMA_VERSION):
             with self.write():
-                for statement in _MIGRATIONS[number]:
+                for statement in MIGRATIONS[number]:
                     self._db.execute(statement)
                 # PRAGMA takes no parameters; the value is our own integer.
                 self._db.execute(f"PRAGMA user_version={number + 1}")

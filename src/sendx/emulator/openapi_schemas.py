@@ -1,0 +1,254 @@
+"""The component schemas of the emulator's OpenAPI document (see ``openapi.py``).
+
+The patterns and bounds are the ones the emulator's checks use, imported from where
+those checks live, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sendx._validation import MAX_EMAIL_LENGTH
+from sendx.emulator.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
+from sendx.emulator.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
+
+__all__ = ["SCHEMAS", "ref"]
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to the component schema ``name``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable_string(**extra: Any) -> dict[str, Any]:
+    return {"type": "string", "nullable": True, **extra}
+
+
+def _names() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "nullable": True,
+        "items": {"type": "string", "minLength": 1, "pattern": NAME_PATTERN},
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["status", "message"],
+        "properties": {
+            "status": {"type": "string", "description": "The HTTP status, as a string."},
+            "message": {"type": "string"},
+        },
+    },
+    "ContactRequest": {
+        "type": "object",
+        "required": ["email"],
+        "description": "Unknown keys are ignored; null means absent.",
+        "properties": {
+            "email": {"type": "string", "maxLength": MAX_EMAIL_LENGTH},
+            "firstName": _nullable_string(),
+            "lastName": _nullable_string(),
+            "newEmail": _nullable_string(maxLength=MAX_EMAIL_LENGTH),
+            "company": _nullable_string(),
+            "birthday": _nullable_string(
+                pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="A real YYYY-MM-DD date."
+            ),
+            "tags": _names(),
+            "customFields": {
+                "type": "object",
+                "nullable": True,
+                "additionalProperties": {"type": "string"},
+                "description": "Name to value; ++N / --N add to / subtract from number fields.",
+            },
+        },
+    },
+    "TrackRequest": {
+        "type": "object",
+        "properties": {"addTags": _names(), "removeTags": _names()},
+    },
+    "Contact": {
+        "type": "object",
+        "required": [
+            "encryptedTeamId",
+            "encryptedId",
+            "tags",
+            "firstName",
+            "lastName",
+            "email",
+            "company",
+            "birthday",
+            "customFields",
+        ],
+        "properties": {
+            "encryptedTeamId": {"type": "string", "pattern": "^[A-Za-z0-9]{22}$"},
+            "encryptedId": {"type": "string", "pattern": "^[A-Za-z0-9]{22}$"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "firstName": _nullable_string(),
+            "lastName": _nullable_string(),
+            "email": {"type": "string"},
+            "company": {"type": "string", "description": '"" when unset.'},
+            "birthday": _nullable_string(),
+            "customFields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    },
+    "ContactResponse": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "string", "enum": ["200"]},
+            "message": {"type": "string"},
+            "data": ref("Contact"),
+        },
+    },
+    "TrackResponse": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "string", "enum": ["200"]},
+            "message": {"type": "string"},
+            "data": {"type": "string", "enum": ["success"]},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "teams"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok"]},
+            "teams": {"type": "integer", "minimum": 0},
+        },
+    },
+    "ResetResult": {
+        "type": "object",
+        "required": ["status", "reset"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok"]},
+            "reset": {"type": "string", "description": '"all", or the team id.'},
+        },
+    },
+    "ContactList": {
+        "type": "object",
+        "required": ["contacts"],
+        "properties": {"contacts": {"type": "array", "items": ref("Contact")}},
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "type", "email", "at"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "type": {
+                "type": "string",
+                "enum": [
+                    "contact_created",
+                    "contact_renamed",
+                    "tag_added",
+                    "tag_removed",
+                    "field_changed",
+                ],
+            },
+            "email": {"type": "string"},
+            "previous_email": {"type": "string", "description": "contact_renamed only."},
+            "tag": {"type": "string", "description": "tag_added and tag_removed only."},
+            "field": {"type": "string", "description": "field_changed only."},
+            "value": {"type": "string", "description": "field_changed only."},
+            "at": {"type": "string", "description": "ISO 8601 UTC time."},
+        },
+    },
+    "EventList": {
+        "type": "object",
+        "required": ["events"],
+        "properties": {"events": {"type": "array", "items": ref("Event")}},
+    },
+    "Attempt": {
+        "type": "object",
+        "required": ["attempt", "at", "status", "error", "duration_ms"],
+        "properties": {
+            "attempt": {"type": "integer", "minimum": 1},
+            "at": {"type": "string"},
+            "status": {"type": "integer", "nullable": True},
+            "error": {"type": "string", "nullable": True},
+            "duration_ms": {"type": "number", "minimum": 0},
+        },
+    },
+    "Delivery": {
+        "type": "object",
+        "required": [
+            "id",
+            "rule",
+            "event",
+            "event_id",
+            "team_id",
+            "tag",
+            "webhook",
+            "state",
+            "attempts",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "rule": {"type": "integer", "minimum": 0},
+            "event": {"type": "string", "enum": list(EVENT_TYPES)},
+            "event_id": {"type": "integer"},
+            "team_id": {"type": "string"},
+            "tag": {"type": "string", "nullable": True},
+            "webhook": {"type": "string"},
+            "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+            "attempts": {"type": "array", "items": ref("Attempt")},
+        },
+    },
+    "DeliveryList": {
+        "type": "object",
+        "required": ["deliveries"],
+        "properties": {"deliveries": {"type": "array", "items": ref("Delivery")}},
+    },
+    "Rule": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["on", "webhook", "secret"],
+        "properties": {
+            "on": {"type": "string", "enum": list(EVENT_TYPES)},
+            "tag": {"type": "string", "minLength": 1, "pattern": NAME_PATTERN},
+            "webhook": {"type": "string", "pattern": WEBHOOK_PATTERN},
+            "secret": {"type": "string", "minLength": 1},
+        },
+        "oneOf": [
+            {
+                "properties": {"on": {"enum": ["tag_added", "tag_removed"]}},
+                "required": ["tag"],
+            },
+            {"properties": {"on": {"enum": ["contact_created"]}}, "not": {"required": ["tag"]}},
+        ],
+    },
+    "Rules": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rules"],
+        "properties": {"rules": {"type": "array", "items": ref("Rule")}},
+    },
+    "Fault": {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Exactly one effect: status (with optional retry_after), "
+        "latency_ms, or drop.",
+        "properties": {
+            "method": {"type": "string", "pattern": METHOD_PATTERN},
+            "path": {"type": "string", "pattern": "^/"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "retry_after": {"type": "number", "minimum": 0, "maximum": MAX_RETRY_AFTER},
+            "latency_ms": {"type": "number", "minimum": 0, "maximum": MAX_LATENCY_MS},
+            "drop": {"type": "string", "enum": ["before", "after"]},
+            "probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "times": {"type": "integer", "minimum": 1, "description": "Left to apply."},
+        },
+        "oneOf": [
+            {"required": ["status"]},
+            {"required": ["latency_ms"], "not": {"required": ["retry_after"]}},
+            {"required": ["drop"], "not": {"required": ["retry_after"]}},
+        ],
+    },
+    "Faults": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["faults"],
+        "properties": {"faults": {"type": "array", "items": ref("Fault")}},
+    },
+}

@@ -1,0 +1,64 @@
+"""The emulator's SQLite schema, as a list of migrations applied in order.
+
+``PRAGMA user_version`` holds the number of migrations a database has had; opening
+it applies the missing ones, each in its own transaction. A released migration is
+never edited: a change of schema is a new entry at the end.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+# Each entry moves the schema from version N-1 to N; never edit a released entry,
+# append a new one. PRAGMA user_version holds the version reached.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL UNIQUE,
+            key_hash TEXT NOT NULL,
+            encrypted_id TEXT NOT NULL,
+            configured INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            encrypted_id TEXT NOT NULL,
+            first_name TEXT,
+            last_name TEXT,
+            company TEXT,
+            birthday TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            fields TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (team, email_key)
+        )""",
+        """CREATE TABLE tags (
+            team INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (team, name)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE fields (
+            team INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('text', 'number')),
+            PRIMARY KEY (team, name)
+        ) WITHOUT ROWID""",
+        # The events of one request for one team are one row (a JSON array of
+        # [id, type, email, previous_email, tag, field, value]), keyed by the id of
+        # its last event: one insert per request instead of one per event halves
+        # the cost of writing them.
+        """CREATE TABLE events (
+            last_id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            events BLOB NOT NULL
+        )""",
+        "CREATE INDEX events_by_team ON events (team, last_id)",
+        # Event ids are never reused, even after a reset (which records the next one
+        # here), so a reader polling with ?after=ID never misses or repeats one.
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
