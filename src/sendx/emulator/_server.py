@@ -109,6 +109,12 @@ class Emulator:
             or webhook_attempts < 1
         ):
             raise ValueError(f"webhook_attempts must be an int >= 1 (got {webhook_attempts!r})")
+        for name, value, low in (
+            ("webhook_backoff", webhook_backoff, 0.0),
+            ("webhook_timeout", webhook_timeout, 1e-3),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= low:
+                raise ValueError(f"{name} must be a number of seconds >= {low:g} (got {value!r})")
         self._host = host
         self._port = port
         self._latency_ms = float(latency_ms)
