@@ -55,7 +55,7 @@ def _norm(name: str) -> str:
 
 
 def guess_format(path: str) -> str:
-    """``csv`` or ``jsonl`` from the extension (``.csv``/``.tsv``, ``.jsonl``/``.ndjson``)."""
+    """``csv`` or ``jsonl`` from the extension (``.csv``/``.txt``, ``.jsonl``/``.ndjson``)."""
     lowered = path.lower()
     for suffix in (".gz", ".bz2"):
         if lowered.endswith(suffix):

@@ -149,7 +149,10 @@ def import_file(
     ``dry_run`` validates every row and sends nothing (no client needed).
     Raises :class:`BulkImportError` when the import cannot start.
     """
-    fmt = format or guess_format(path)
+    try:
+        fmt = format or guess_format(path)
+    except FileFormatError as exc:
+        raise BulkImportError(str(exc)) from None
     if fmt not in FORMATS:
         raise BulkImportError(f"unknown format {fmt!r}; use csv or jsonl")
     if not os.path.isfile(path):

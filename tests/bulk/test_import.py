@@ -1,0 +1,156 @@
+"""``sendx import`` and ``sendx replay`` end to end against the emulator."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+from tests.outbox.helpers import KEY, contacts, new_team, set_faults
+
+import sendx
+from sendx.bulk import BulkImportError, Progress, import_file
+from sendx.cli import main
+
+
+def run(emu: Any, team: str, *args: str) -> int:
+    return main([*args, "--api-key", KEY, "--team-id", team, "--base-url", emu.base_url])
+
+
+def lines(path: pathlib.Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+CSV = (
+    "email,first_name,birthday,tags,Plan\n"
+    "a@x.io,Ann,1990-01-02,vip,pro\n"
+    ",NoEmail,,,\n"
+    "b@x.io,Bob,1990-02-30,,\n"
+    "c@x.io,Cy,,,free\n"
+)
+
+
+def test_import_csv_with_tags_errors_and_exit_code(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Good rows are identified (with --tag added), bad rows go to the errors file with
+    their line and reason, the summary says so, and the exit code is 1."""
+    team = new_team()
+    source = tmp_path / "people.csv"
+    source.write_text(CSV, "utf-8")
+    assert run(emu, team, "import", str(source), "--tag", "imported") == 1
+    found = contacts(emu, team)
+    assert [(c["email"], c["tags"]) for c in found] == [
+        ("a@x.io", ["vip", "imported"]),
+        ("c@x.io", ["imported"]),
+    ]
+    assert found[0]["birthday"] == "1990-01-02"
+    assert found[0]["customFields"] == {"Plan": "pro"}
+    errors = lines(tmp_path / "people.csv.errors.jsonl")
+    assert [(e["line"], e["reason"]) for e in errors] == [
+        (3, "no email"),
+        (4, "birthday is not a real date (got '1990-02-30')"),
+    ]
+    err = capsys.readouterr().err
+    assert "4 rows read, 2 sent, 0 failed, 2 bad" in err
+    assert "people.csv.errors.jsonl" in err
+    assert not (tmp_path / "people.csv.sendx-spool").exists()  # removed when complete
+
+
+def test_clean_import_exits_0_and_jsonl(emu: Any, tmp_path: pathlib.Path) -> None:
+    team = new_team()
+    source = tmp_path / "people.data"
+    source.write_text(
+        '{"email": "j@x.io", "customFields": {"Seats": 3}}\n{"email": "k@x.io"}\n', "utf-8"
+    )
+    assert run(emu, team, "import", str(source), "--format", "jsonl") == 0
+    assert [c["customFields"] for c in contacts(emu, team)] == [{"Seats": "3"}, {}]
+
+
+def test_dry_run_sends_nothing(emu: Any, tmp_path: pathlib.Path) -> None:
+    team = new_team()
+    source = tmp_path / "people.csv"
+    source.write_text(CSV, "utf-8")
+    assert main(["import", str(source), "--dry-run"]) == 1
+    assert contacts(emu, team) == []
+    assert len(lines(tmp_path / "people.csv.errors.jsonl")) == 2
+
+
+def test_bad_header_is_a_usage_error(tmp_path: pathlib.Path) -> None:
+    source = tmp_path / "x.csv"
+    source.write_text("name\nAnn\n", "utf-8")
+    assert main(["import", str(source), "--dry-run"]) == 2
+    with pytest.raises(BulkImportError, match="format"):
+        import_file(str(tmp_path / "x.xlsx"), dry_run=True)
+
+
+def test_leftover_spool_needs_resume(emu: Any, tmp_path: pathlib.Path) -> None:
+    """A spool left by an interrupted import refuses a fresh start; --resume goes on,
+    and refuses a file that changed meanwhile."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email\nz@x.io\n", "utf-8")
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        outbox = client.outbox(spool=str(tmp_path / "p.csv.sendx-spool"))
+        outbox._spool.insert_marked(None, "import:file", '{"size": 1}')  # type: ignore[union-attr]
+        outbox.close()
+        with pytest.raises(BulkImportError, match="--resume"):
+            import_file(str(source), client, progress=Progress(enabled=False))
+        with pytest.raises(BulkImportError, match="changed"):
+            import_file(str(source), client, resume=True, progress=Progress(enabled=False))
+
+
+def test_progress_lines_when_not_a_terminal(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email\n" + "".join(f"p{i}@x.io\n" for i in range(50)), "utf-8")
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        result = import_file(str(source), client, progress=Progress(interval=0.0))
+    assert result.ok
+    assert result.sent == 50
+    err = capsys.readouterr().err
+    assert "sendx import: 100.0% 50 done, 0 failed" in err
+    assert "\r" not in err
+
+
+def test_refused_rows_are_reported_and_replayed(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row SendX refuses (here a rename onto a taken address, 409) goes to the errors
+    file and to the failed-calls file; `sendx replay` sends it again once fixed."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email,new_email\nm@x.io,\nn@x.io,\nm@x.io,n@x.io\n", "utf-8")
+    assert run(emu, team, "import", str(source), "--no-coalesce") == 1
+    [error] = lines(tmp_path / "p.csv.errors.jsonl")
+    assert error["line"] == 4
+    assert error["status"] == 409
+    failed = tmp_path / "p.csv.failed.jsonl"
+    [record] = lines(failed)
+    assert record["body"]["newEmail"] == "n@x.io"
+    # Still taken: the replay fails again and puts the call back.
+    assert run(emu, team, "replay", str(failed)) == 1
+    assert len(lines(failed)) == 1
+    assert "1 failed again" in capsys.readouterr().err
+    # Rename n@ away, then the replay succeeds and empties the file.
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        client.contacts.identify("n@x.io", new_email="o@x.io")
+    assert run(emu, team, "replay", str(failed)) == 0
+    assert not failed.exists() or failed.read_text() == ""
+    assert [c["email"] for c in contacts(emu, team)] == ["n@x.io", "o@x.io"]
+
+
+def test_replay_keeps_unreadable_lines(emu: Any, tmp_path: pathlib.Path) -> None:
+    team = new_team()
+    dead = tmp_path / "dead.jsonl"
+    dead.write_text(
+        '{"kind": "identify", "email": "r@x.io", "body": {"tags": ["back"]}}\nnot json\n',
+        "utf-8",
+    )
+    set_faults(emu, [])
+    assert run(emu, team, "replay", str(dead)) == 1
+    assert dead.read_text() == "not json\n"
+    assert contacts(emu, team)[0]["tags"] == ["back"]
