@@ -140,3 +140,15 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for option in ("--host", "--port", "--db", "--team", "--rules", "--latency-ms"):
         assert option in out
+
+
+def test_an_unusable_database_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --db that is not a SQLite database fails to start with one line, exit 1."""
+    bad = tmp_path / "not-a.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    assert main(["emulator", "--port", "0", "--db", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sendx: error: cannot start the emulator: ")
+    assert err.count("\n") == 1

@@ -93,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("uvicorn") is None:
         print(_MISSING_EXTRA, file=sys.stderr)
         return 2
+    import sqlite3
+
     from sendx.emulator import Emulator
     from sendx.emulator.automations import RuleError, load_rules_file
     from sendx.emulator.store import StoreError
@@ -126,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         try:
             emulator.start()
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError, sqlite3.Error) as exc:
             print(f"sendx: error: cannot start the emulator: {exc}", file=sys.stderr)
             return 1
         accepted = ", ".join(sorted(teams)) if teams else "any team id (bound to its first API key)"
