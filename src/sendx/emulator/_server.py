@@ -13,6 +13,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,7 @@ from sendx.emulator.automations import Rule, parse_rules
 
 __all__ = ["Emulator", "EmulatorUnavailable"]
 
+_START_TIMEOUT = 30.0
 _INSTALL_HINT = "the emulator needs its server stack: pip install 'sendx-client[emulator]'"
 
 
@@ -245,11 +247,16 @@ class Emulator:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, name="sendx-emulator", daemon=True)
         self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:
             self._thread.join(timeout=0.005)
             if not self._thread.is_alive():
                 error = self._error
                 raise RuntimeError(f"the emulator failed to start: {error!r}") from error
+            if time.monotonic() > deadline:
+                self._server.should_exit = True
+                self._thread.join()
+                raise RuntimeError(f"the emulator did not start within {_START_TIMEOUT:g} s")
 
     def _serve(self) -> None:
         try:
