@@ -97,3 +97,22 @@ def test_keep_alive_serves_many_requests_on_one_connection(emu: Emulator, api: A
             statuses.append(read_response(sock).status)
     assert statuses == [200, 200, 200]
     assert api.contact("k@x.io")["tags"] == ["t"]  # type: ignore[index]
+
+
+def test_h11_fallback_keeps_the_api_key_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without httptools the emulator serves on uvicorn's h11 protocol, which also
+    passes the api_key header through: every vector is still accepted."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "httptools", None)
+    monkeypatch.delitem(sys.modules, "uvicorn.protocols.http.httptools_impl", raising=False)
+    import urllib3
+
+    with Emulator() as emu, urllib3.PoolManager(retries=False) as http:
+        protocol = emu._server.config.http_protocol_class
+        assert protocol.__mro__[1].__name__ == "H11Protocol"
+        api = Api(http, emu)
+        assert api.identify({"email": "j+1 x@x.io"}).status == 200
+        for vector in VECTORS:
+            response = raw_exchange(emu.port, _bytes(vector, emu.port))
+            assert response.status == 200, vector["case"]
