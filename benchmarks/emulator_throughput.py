@@ -5,9 +5,11 @@ own process; the load comes from a third process, so on two cores the load
 generator never shares an interpreter with the server it measures. The load is 32
 requests in flight over 32 keep-alive connections, written with plain asyncio
 streams (cheaper per request than aiohttp, so the client saturates later than the
-server). Each identify names a new contact, so the emulator's database (a file on
-disk, as in real use) grows as it would under an import. The rounds alternate
-between the two servers so that noise on a shared machine hits both alike.
+server). The headline series names a new contact with each identify, so the
+emulator's database (a file on disk, as in real use) grows as it would under an
+import; a second series updates existing contacts (a new value for one field).
+The rounds alternate between the servers so that noise on a shared machine hits
+all series alike.
 
 After the rounds, the emulator is filled up to 100,000 contacts and its peak
 resident memory (``VmHWM`` of its process) is read.
@@ -98,21 +100,21 @@ def identify_email(n: int) -> str:
     return f"user{n}@bench.example"
 
 
-def identify_body(n: int) -> bytes:
-    """A realistic identify: a new contact with a name, a tag and a custom field."""
+def identify_body(n: int, plan: str) -> bytes:
+    """A realistic identify: a contact with a name, a tag and a custom field."""
     return json.dumps(
         {
             "firstName": "User",
             "email": identify_email(n),
             "tags": ["bench"],
-            "customFields": {"Plan": "pro"},
+            "customFields": {"Plan": plan},
         },
         separators=(", ", ": "),
     ).encode()
 
 
-def identify_request(port: int, n: int) -> bytes:
-    body = identify_body(n)
+def identify_request(port: int, n: int, plan: str) -> bytes:
+    body = identify_body(n, plan)
     head = (
         f"POST /api/v1/contact/identify?team_id={TEAM} HTTP/1.1\r\n"
         f"Host: 127.0.0.1:{port}\r\n"
@@ -162,10 +164,15 @@ async def _drive(port: int, requests: list[bytes]) -> list[int]:
     return errors
 
 
-def load(port: int, server_pid: int, first: int, warmup: int, count: int) -> dict[str, Any]:
-    """Send ``warmup`` then ``count`` identifies (contacts ``first``...); time the latter."""
-    warm = [identify_request(port, n) for n in range(first, first + warmup)]
-    measured = [identify_request(port, n) for n in range(first + warmup, first + warmup + count)]
+def load(
+    port: int, server_pid: int, first: int, warmup: int, count: int, plan: str
+) -> dict[str, Any]:
+    """Send ``warmup`` then ``count`` identifies (contacts ``first``... with custom
+    field ``Plan`` set to ``plan``); time the latter."""
+    warm = [identify_request(port, n, plan) for n in range(first, first + warmup)]
+    measured = [
+        identify_request(port, n, plan) for n in range(first + warmup, first + warmup + count)
+    ]
     asyncio.run(_drive(port, warm))
     server_cpu, client_cpu = _cpu_seconds(server_pid), time.process_time()
     start = time.perf_counter()
@@ -230,13 +237,15 @@ class Server:
             self.process.wait()
 
 
-def run_load(server: Server, first: int, warmup: int, count: int) -> dict[str, Any]:
+def run_load(
+    server: Server, first: int, warmup: int, count: int, plan: str = "pro"
+) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
             __file__,
             "--load",
-            json.dumps([server.port, server.pid, first, warmup, count]),
+            json.dumps([server.port, server.pid, first, warmup, count, plan]),
         ],
         check=True,
         capture_output=True,
@@ -256,15 +265,25 @@ def main() -> None:
         hello = Server("hello", HELLO_SERVER)
         emulator = Server("emulator", EMULATOR_SERVER, db, TEAM, KEY)
         try:
-            rounds: dict[str, list[dict[str, Any]]] = {"hello": [], "emulator": []}
+            rounds: dict[str, list[dict[str, Any]]] = {
+                "hello": [],
+                "emulator": [],
+                "emulator_update": [],
+            }
             next_contact = 0
-            for _ in range(ROUNDS):
+            for number in range(ROUNDS):
                 rounds["hello"].append(run_load(hello, 0, WARMUP, MEASURED))
+                # New contacts: an insert, a tag and a field, three events each.
                 rounds["emulator"].append(run_load(emulator, next_contact, WARMUP, MEASURED))
                 next_contact += WARMUP + MEASURED
+                # Existing contacts (the first round's): a new Plan, one event each.
+                rounds["emulator_update"].append(
+                    run_load(emulator, 0, WARMUP, MEASURED, plan=f"plan-{number}")
+                )
                 print(
                     f"  round: hello {rounds['hello'][-1]['rps']:,.0f} req/s, "
-                    f"emulator {rounds['emulator'][-1]['rps']:,.0f} req/s",
+                    f"emulator {rounds['emulator'][-1]['rps']:,.0f} req/s (new contacts), "
+                    f"{rounds['emulator_update'][-1]['rps']:,.0f} req/s (updates)",
                     flush=True,
                 )
             fill_started = time.perf_counter()
@@ -318,6 +337,7 @@ def main() -> None:
         },
         "hello": summary("hello"),
         "emulator": summary("emulator"),
+        "emulator_update": summary("emulator_update"),
         "memory": {
             "contacts": CONTACTS_FOR_MEMORY,
             "emulator_peak_rss_mib": round(peak_mib, 1),
@@ -336,17 +356,23 @@ def main() -> None:
         / result["emulator"]["server_cpu_us_per_request"]
     )
     result["ratio"] = round(ratio, 3)
+    result["update_ratio"] = round(
+        result["emulator_update"]["rps_median"] / result["hello"]["rps_median"], 3
+    )
     result["cpu_ratio"] = round(cpu_ratio, 3)
     result["target_ratio"] = TARGET_RATIO
     result["meets_target"] = ratio >= TARGET_RATIO
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    h, e = result["hello"], result["emulator"]
+    h, e, u = result["hello"], result["emulator"], result["emulator_update"]
     print(
         f"hello-world baseline: {h['rps_median']:,.0f} req/s "
         f"(server {h['server_cpu_us_per_request']:.0f} us CPU/request)\n"
         f"emulator identify:    {e['rps_median']:,.0f} req/s "
-        f"(server {e['server_cpu_us_per_request']:.0f} us CPU/request)\n"
+        f"(server {e['server_cpu_us_per_request']:.0f} us CPU/request), new contacts\n"
+        f"emulator identify:    {u['rps_median']:,.0f} req/s "
+        f"(server {u['server_cpu_us_per_request']:.0f} us CPU/request), updates "
+        f"({result['update_ratio']:.2f}x)\n"
         f"ratio: {ratio:.2f}x (target >= {TARGET_RATIO}x: "
         f"{'met' if result['meets_target'] else 'NOT met'}); "
         f"server CPU per request: {cpu_ratio:.2f}x of the baseline's speed\n"
