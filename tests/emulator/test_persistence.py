@@ -133,15 +133,20 @@ def test_stop_finishes_the_requests_in_flight(http: urllib3.PoolManager) -> None
         target=lambda: answers.append(api.identify({"email": "a@x.io"}).status)
     )
     request.start()
-    # The request is in flight once the server holds its connection.
-    wait_for(lambda: _connections(emu) > 0)
+    # In flight: the server has parsed the request and not yet answered it.
+    wait_for(lambda: _requests_in_flight(emu) > 0)
     emu.stop()
     request.join()
     assert answers == [200]
 
 
 def _connections(emu: Emulator) -> int:
-    return len(emu._server.server_state.connections)  # uvicorn's count of open connections
+    return len(emu._server.server_state.connections)  # uvicorn's open connections
+
+
+def _requests_in_flight(emu: Emulator) -> int:
+    connections = list(emu._server.server_state.connections)
+    return sum(1 for c in connections if c.cycle is not None and not c.cycle.response_complete)
 
 
 def test_missing_server_stack_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
