@@ -56,6 +56,9 @@ class Spool:
             os.close(self._lock_fd)
             raise
         self._lock = threading.Lock()
+        self._batch_lock = threading.Lock()
+        self._to_delete: list[int] = []
+        self._deleting = False
         self.closed = False
 
     def load(self) -> tuple[list[Entry], list[Entry]]:
@@ -133,7 +136,32 @@ class Spool:
             )
 
     def delete(self, ids: list[int]) -> None:
-        """Remove finished calls."""
+        """Remove finished calls, batching concurrent callers into one transaction.
+
+        While one thread deletes, others only add their ids to the batch and return:
+        under load the workers share a commit instead of queueing for the spool (and
+        for the callers of ``insert``). The deleting thread drains the batch before it
+        returns, so when every worker has returned nothing is left behind.
+        """
+        with self._batch_lock:
+            self._to_delete.extend(ids)
+            if self._deleting:
+                return
+            self._deleting = True
+        while True:
+            with self._batch_lock:
+                batch, self._to_delete = self._to_delete, []
+                if not batch:
+                    self._deleting = False
+                    return
+            try:
+                self._delete_now(batch)
+            except BaseException:
+                with self._batch_lock:
+                    self._deleting = False
+                raise
+
+    def _delete_now(self, ids: list[int]) -> None:
         with self._lock:
             if self.closed:
                 return
@@ -165,6 +193,7 @@ class Spool:
         """
         self.closed = True
         self._lock = threading.Lock()
+        self._batch_lock = threading.Lock()
         _ABANDONED.append(self._conn)
         # The child's copy of the lock descriptor shares the parent's flock; closing
         # the copy leaves the lock held by the parent.
