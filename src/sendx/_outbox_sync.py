@@ -187,6 +187,37 @@ class Outbox(OutboxBase):
         self._report_drop(entry)
         return False
 
+    def _put_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
+        """Accept a batch in one spool transaction (the bulk import's group commit).
+
+        Blocks while the outbox is full, whatever ``on_full`` says: the import reads
+        no faster than SendX takes its rows.
+        """
+        with self._lock:
+            if self._closed:
+                raise OutboxClosedError("this outbox is closed")
+            plan = self._plan
+            self._blocked += 1
+            try:
+                while plan.pending >= self._max_pending and not self._closed:
+                    self._space.wait()
+            finally:
+                self._blocked -= 1
+            if self._closed:
+                raise OutboxClosedError("the outbox was closed while this batch waited")
+            if self._spool is not None:
+                self._spool.insert_many(entries, mark)
+            else:
+                for entry in entries:
+                    entry.id = next(self._ids)
+            for entry in entries:
+                plan.add(entry)
+            self._put_count += len(entries)
+            if not self._threads:
+                self._locked_start()
+            elif self._idle:
+                self._work.notify(min(self._idle, len(entries)))
+
     # -- workers ------------------------------------------------------------------------
 
     def _locked_start(self) -> None:

@@ -122,6 +122,36 @@ class Spool:
                 raise
         return row_id
 
+    def insert_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
+        """Commit ``entries`` (setting their ids) and a mark in one transaction: one
+        commit for a whole batch of imported rows."""
+        conn = self._conn
+        with self._lock:
+            conn.execute("BEGIN")
+            try:
+                for entry in entries:
+                    entry.id = conn.execute(
+                        _INSERT,
+                        (
+                            _KINDS[entry.kind],
+                            entry.email,
+                            entry.new_email,
+                            entry.body,
+                            _IDEMPOTENT if entry.idempotent else 0,
+                            entry.ref,
+                        ),
+                    ).lastrowid  # type: ignore[assignment]
+                if mark is not None:
+                    conn.execute(
+                        "INSERT INTO marks (name, value) VALUES (?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                        mark,
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def get_mark(self, mark: str) -> str | None:
         """The value of a mark, ``None`` when unset."""
         with self._lock:

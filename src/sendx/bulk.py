@@ -35,6 +35,9 @@ __all__ = ["BulkImportError", "ImportResult", "Progress", "import_file"]
 _FILE = "import:file"
 _PROGRESS = "import:progress"
 _FAILED = "import:failed"
+#: Rows per spool transaction: one commit per batch instead of one per row, and no row
+#: reaches a worker before its batch (and the position after it) is committed.
+_COMMIT_ROWS = 128
 
 
 class BulkImportError(SendXError):
@@ -231,25 +234,42 @@ def import_file(
     rows = bad = 0
     interrupted = False
     failure: BulkImportError | None = None
+    batch: list[Entry] = []
+    bad_rows: list[dict[str, Any]] = []
+
+    def commit(mark: str) -> None:
+        # The errors lines first, then rows and position in one transaction: a kill
+        # in between repeats a few errors lines at worst, and never skips a row.
+        for record in bad_rows:
+            errors_file.write(record)
+        bad_rows.clear()
+        if batch:
+            outbox._put_many(batch, (_PROGRESS, mark))
+            batch.clear()
+        else:
+            spool_db.insert_marked(None, _PROGRESS, mark)
+
     try:
+        mark = ""
         for row in read_rows(path, fmt, offset, line):
             rows += 1
-            mark = f"{row.end} {row.last} {bad_before + bad}"
             try:
                 if row.error is not None:
                     raise InvalidRequestError(row.error)
-                entry = _entry(row, extra_tags)
+                batch.append(_entry(row, extra_tags))
             except InvalidRequestError as exc:
                 bad += 1
-                errors_file.write({"line": row.line, "reason": str(exc), "row": row.raw})
-                # Recorded after the errors line: a kill in between repeats the line in
-                # the errors file at worst, never skips the row.
-                spool_db.insert_marked(None, _PROGRESS, f"{row.end} {row.last} {bad_before + bad}")
-            else:
-                outbox._put(entry, (_PROGRESS, mark))
-            if progress.due():
-                stats = outbox.stats
-                progress.report(done=stats.sent, failed=stats.failed + bad, fraction=row.end / size)
+                bad_rows.append({"line": row.line, "reason": str(exc), "row": row.raw})
+            mark = f"{row.end} {row.last} {bad_before + bad}"
+            if len(batch) + len(bad_rows) >= _COMMIT_ROWS:
+                commit(mark)
+                if progress.due():
+                    stats = outbox.stats
+                    progress.report(
+                        done=stats.sent, failed=stats.failed + bad, fraction=row.end / size
+                    )
+        if batch or bad_rows:
+            commit(mark)
         while True:
             flushed = outbox.flush(progress.interval)
             stats = outbox.stats
