@@ -58,7 +58,10 @@ _API_ERRORS = {
     **_TOO_LONG,
     "431": _error("The request headers are too large."),
     "default": {
-        **_error("An injected fault (PUT /_emulator/faults): any 4xx or 5xx status."),
+        **_error(
+            "An injected fault (PUT /_emulator/faults): any 4xx or 5xx status; or 500 "
+            "when the database cannot commit."
+        ),
         "headers": {
             "Retry-After": {
                 "description": "Seconds to wait, when the fault sets retry_after.",
