@@ -158,3 +158,43 @@ def test_missing_server_stack_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     with pytest.raises(EmulatorUnavailable, match=r"sendx-client\[emulator\]"):
         Emulator().start()
+
+
+class _FailingCommit:
+    """A connection whose next COMMIT fails as a full disk would."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.armed = True
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "COMMIT" and self.armed:
+            self.armed = False
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
+
+
+def test_a_failed_commit_is_500_and_keeps_nothing(http: urllib3.PoolManager) -> None:
+    """When the group commit fails, its requests answer 500 and none of their changes
+    stay; the next request is served normally."""
+    with Emulator() as emu:
+        api = Api(http, emu)
+        api.identify({"email": "kept@x.io"})
+        store = emu.app.store
+        real = store._db
+        store._db = _FailingCommit(real)
+        try:
+            response = api.identify({"email": "lost@x.io", "tags": ["t"]})
+            assert response.status == 500
+            assert response.json() == {
+                "status": "500",
+                "message": "the emulator could not commit: database or disk is full",
+            }
+            assert [c["email"] for c in api.contacts()] == ["kept@x.io"]
+            assert api.identify({"email": "next@x.io"}).status == 200
+            assert [c["email"] for c in api.contacts()] == ["kept@x.io", "next@x.io"]
+        finally:
+            store._db = real
