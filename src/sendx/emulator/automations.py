@@ -158,7 +158,7 @@ def now_iso() -> str:
     return f"{_second_cache[1]}.{int((now - second) * 1000):03d}Z"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # identity: the queue looks deliveries up by object
 class Delivery:
     """One webhook call for one event and one rule, with its attempts so far."""
 
@@ -209,7 +209,6 @@ class DeliveryQueue:
         self._records: collections.deque[Delivery] = collections.deque(maxlen=_MAX_RECORDS)
         self._threads: list[threading.Thread] = []
         self._closed = False
-        self._busy = 0
 
     def submit(
         self,
@@ -281,13 +280,9 @@ class DeliveryQueue:
         with self._cond:
             keep = [d for d in self._records if team_id is not None and d.team_id != team_id]
             self._records = collections.deque(keep, maxlen=_MAX_RECORDS)
-            self._heap = [entry for entry in self._heap if entry[2] in keep]
+            kept = {id(d) for d in keep}
+            self._heap = [entry for entry in self._heap if id(entry[2]) in kept]
             heapq.heapify(self._heap)
-
-    def idle(self) -> bool:
-        """Whether nothing is queued or in flight."""
-        with self._cond:
-            return not self._heap and self._busy == 0
 
     def close(self) -> None:
         """Stop the workers; pending retries are abandoned."""
@@ -312,12 +307,7 @@ class DeliveryQueue:
                 if self._closed:
                     return
                 _, _, delivery = heapq.heappop(self._heap)
-                self._busy += 1
-            try:
-                attempt = self._attempt(delivery)
-            finally:
-                with self._cond:
-                    self._busy -= 1
+            attempt = self._attempt(delivery)
             with self._cond:
                 delivery.attempts.append(attempt)
                 number = len(delivery.attempts)
