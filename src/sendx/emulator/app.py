@@ -253,13 +253,11 @@ class EmulatorApp:
         fields = check_custom_fields(request.custom_fields, "customFields")
         store = self.store
         at = now_iso()
-        with store.request():
-            if team is None:
-                team = self.auth.bind(team_id, key)
-                bound = True
-            else:
-                bound = False
-            key_lower = email.lower()
+        key_lower = email.lower()
+        if team is None:  # a team bound by this call has no contacts or fields yet
+            current = None
+            kinds: dict[str, str] = {}
+        else:
             current = store.find_contact(team.pk, key_lower)
             if (
                 new_email is not None
@@ -267,18 +265,24 @@ class EmulatorApp:
                 and store.find_contact(team.pk, new_email.lower()) is not None
             ):
                 raise ApiError(409, "newEmail belongs to another contact of this team")
-            result = merge.identify(
-                current,
-                email=email,
-                new_email=new_email,
-                first_name=request.first_name,
-                last_name=request.last_name,
-                company=request.company,
-                birthday=request.birthday,
-                tags=tags,
-                custom_fields=fields,
-                field_kinds=store.field_kinds(team.pk, list(fields)) if fields else {},
-            )
+            kinds = store.field_kinds(team.pk, list(fields)) if fields else {}
+        # Every check is done before the first write: a refused call writes nothing.
+        result = merge.identify(
+            current,
+            email=email,
+            new_email=new_email,
+            first_name=request.first_name,
+            last_name=request.last_name,
+            company=request.company,
+            birthday=request.birthday,
+            tags=tags,
+            custom_fields=fields,
+            field_kinds=kinds,
+        )
+        bound = team is None
+        with store.request():
+            if team is None:
+                team = self.auth.bind(team_id, key)
             store.save_contact(team.pk, result.contact)
             if result.new_tags:
                 store.add_tags(team.pk, result.new_tags)
