@@ -74,6 +74,11 @@ class Plan:
         """Whether :meth:`take` would hand out a batch at ``now``."""
         return bool(self._ready) or bool(self._delayed and self._delayed[0][0] <= now)
 
+    def ready_count(self, now: float) -> int:
+        """How many batches :meth:`take` could hand out at ``now`` (at least)."""
+        due = 1 if self._delayed and self._delayed[0][0] <= now else 0
+        return len(self._ready) + due
+
     def next_due(self) -> float | None:
         """When the earliest deferred batch becomes due, if any."""
         return self._delayed[0][0] if self._delayed else None

@@ -295,8 +295,12 @@ class Outbox(OutboxBase):
 
     def _locked_progress(self) -> None:
         plan = self._plan
-        if self._idle and plan.has_work(time.monotonic()):
-            self._work.notify(self._idle)
+        if self._idle:
+            # Wake only as many workers as there are batches to take: waking them all
+            # on every answer costs more CPU than the requests themselves.
+            ready = plan.ready_count(time.monotonic())
+            if ready:
+                self._work.notify(min(self._idle, ready))
         if self._blocked and plan.pending < self._max_pending:
             self._space.notify(self._max_pending - plan.pending)
         if plan.pending == 0:
