@@ -49,9 +49,22 @@ class Spool:
             )
         self.path = os.fspath(path)
         self.lock_path = self.path + ".lock"
-        self._lock_fd = _acquire(self.lock_path, self.path)
+        try:
+            self._lock_fd = _acquire(self.lock_path, self.path)
+        except OSError as exc:
+            raise InvalidRequestError(
+                f"cannot open the spool {self.path!r}: {exc.strerror or exc}; "
+                "check that its folder exists and is writable",
+                field="spool",
+            ) from None
         try:
             self._conn = _connect(self.path, sync)
+        except sqlite3.Error as exc:
+            os.close(self._lock_fd)
+            raise InvalidRequestError(
+                f"cannot open the spool {self.path!r} as a SQLite database: {exc}",
+                field="spool",
+            ) from None
         except BaseException:
             os.close(self._lock_fd)
             raise

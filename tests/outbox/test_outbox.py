@@ -260,3 +260,15 @@ def test_spool_lock_refuses_a_second_process(client: sendx.SendX, tmp_path: path
         assert "one live process per spool" in done.stdout
     # Released on close: the next outbox opens it.
     make(client, tmp_path, spool=spool).close()
+
+
+def test_unusable_spool_is_a_clear_error(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(sendx.InvalidRequestError, match="folder exists"):
+        client.outbox(spool=str(tmp_path / "missing" / "calls.db"))
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database" * 100)
+    with pytest.raises(sendx.InvalidRequestError, match="not a database"):
+        client.outbox(spool=str(garbage))
+    # The failed attempt released its lock: a good spool at that path opens again.
+    garbage.unlink()
+    client.outbox(spool=str(garbage)).close()
