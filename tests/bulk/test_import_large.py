@@ -127,3 +127,38 @@ def test_resume_after_sigkill_sends_no_confirmed_row_twice(
     assert emails(emu_process, team) == good
     check_errors(tmp_path / "contacts.csv.errors.jsonl", bad, slack=5)
     assert not spool.exists()
+
+
+def test_ctrl_c_then_resume(emu_process: Any, tmp_path: pathlib.Path) -> None:
+    """Ctrl-C (SIGINT) stops `sendx import` with exit code 130 and a hint; `--resume`
+    then completes it with every good row present."""
+    team = new_team()
+    source = tmp_path / "contacts.csv"
+    good, bad = generate(source, 20_000)
+    args = ["--api-key", KEY, "--team-id", team, "--base-url", emu_process.base_url]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sendx", "import", str(source), "--concurrency", "4", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: len(contacts(emu_process, team)) >= 1_000, timeout=60, interval=0.05)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert child.returncode == 130, err
+    assert "--resume" in err
+    assert (tmp_path / "contacts.csv.sendx-spool").exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "sendx", "import", str(source), "--resume", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr  # 1: the file has bad rows
+    assert "resumed at line" in done.stderr
+    assert emails(emu_process, team) == good
+    check_errors(tmp_path / "contacts.csv.errors.jsonl", bad, slack=5)

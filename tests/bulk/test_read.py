@@ -121,3 +121,19 @@ def test_format_from_extension() -> None:
     assert guess_format("a.ndjson") == "jsonl"
     with pytest.raises(FileFormatError, match="--format"):
         guess_format("contacts.xlsx")
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    """On a terminal the bar is redrawn in place; the summary ends its line."""
+    import io
+
+    from sendx.bulk import Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream, tty=True)
+    progress.report(done=500, failed=3, fraction=0.5)
+    progress.finish("done")
+    text = stream.getvalue()
+    assert text.startswith("\r[############............]  50.0% 500 done, 3 failed")
+    assert "ETA" in text
+    assert text.endswith("\ndone\n")

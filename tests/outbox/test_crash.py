@@ -129,3 +129,18 @@ def test_uncertain_non_idempotent_call_is_dead_lettered_not_resent(
     # The idempotent call behind it was never sent: it is delivered now.
     assert result.sent == 1
     assert [c["email"] for c in contacts(emu, team)] == ["m@x.io"]
+
+
+def test_exit_hook_delivers_what_is_pending(emu: Any, tmp_path: pathlib.Path) -> None:
+    """A program that never closes its outbox still delivers at exit (bounded wait)."""
+    team = new_team()
+    code = (
+        "import sendx\n"
+        f"c = sendx.SendX({KEY!r}, {team!r}, base_url={emu.base_url!r})\n"
+        f"o = c.outbox(dead_letters={str(tmp_path / 'dead.jsonl')!r})\n"
+        "for i in range(50):\n"
+        "    o.identify(f'x{i}@x.io')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert done.returncode == 0
+    assert len(contacts(emu, team)) == 50
