@@ -98,6 +98,15 @@ class AsyncOutbox(OutboxBase):
         self._own_shell = False
         self._make_loop_state()
         _LIVE.add(self)
+        if self._plan.pending:
+            # Calls recovered from the spool go out at once when built inside a
+            # running loop; otherwise with the first call or flush.
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                self._ensure_started()
 
     def _make_loop_state(self) -> None:
         self._tasks: list[asyncio.Task[None]] = []

@@ -348,4 +348,3 @@ def _dry_run(
     )
 
 
-BulkImportError.__module__ = "sendx"

@@ -127,6 +127,11 @@ def test_async_outbox_spool_survives_and_dead_letters(
                 on_error=lambda call, error: seen.append(call),
                 dead_letters=tmp_path / "dead.jsonl",
             )
+            # Recovered calls go out without waiting for a new call.
+            wait_until = asyncio.get_running_loop().time() + 30
+            while outbox.stats.sent < 10 and asyncio.get_running_loop().time() < wait_until:
+                await asyncio.sleep(0.01)
+            assert outbox.stats.sent == 10
             await outbox.track("ghost@x.io", add_tags=["x"])
             result = await outbox.close(30)
             assert result == sendx.FlushResult(10, 1, 0)
