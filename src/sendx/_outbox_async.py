@@ -320,16 +320,8 @@ class AsyncOutbox(OutboxBase):
         flying = [entry for batch in self._plan.flying.values() for entry in batch.entries]
         deferred = [entry for batch in self._plan.deferred() for entry in batch.entries]
         entries = sorted(self._plan.waiting() + flying + deferred, key=lambda e: e.id)
-        if not entries:
-            return
-        self._dead.write(entries, "the outbox was closed before this call could be delivered", None)
-        self._failed += len(entries)
         self._plan.pending -= len(entries)
-        logger.warning(
-            "outbox: closed with %d undelivered call(s); written to %s",
-            len(entries),
-            self._dead.path,
-        )
+        self._save_leftovers(entries, "the outbox was closed before this call was delivered")
 
     def _reset_after_fork(self) -> None:
         super()._reset_after_fork()

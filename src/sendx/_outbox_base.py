@@ -261,6 +261,16 @@ class OutboxBase:
         if self._spool is not None:
             self._spool.delete([entry.id for entry in batch.entries])
 
+    def _save_leftovers(self, entries: list[Entry], reason: str) -> None:
+        """Write undelivered calls of an in-memory outbox to the dead-letter file."""
+        if not entries:
+            return
+        self._dead.write(entries, reason, None)
+        self._failed += len(entries)
+        logger.warning(
+            "outbox: %d undelivered call(s) written to %s", len(entries), self._dead.path
+        )
+
     def _report_error(self, batch: Batch, error: BaseException) -> None:
         callback = self._on_error
         if callback is None:

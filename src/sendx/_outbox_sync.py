@@ -39,6 +39,7 @@ def _close_all_at_exit() -> None:
     for outbox in list(_LIVE):
         try:
             outbox.close(outbox.atexit_timeout)
+            outbox._rescue_in_flight()
         except Exception:  # pragma: no cover - never fail the interpreter's exit
             logger.exception("outbox: closing at exit failed")
 
@@ -362,21 +363,19 @@ class Outbox(OutboxBase):
 
     def _give_up_waiting(self) -> None:
         with self._lock:
-            waiting = self._plan.waiting()
-            deferred = self._plan.deferred()
-        entries = waiting + [entry for batch in deferred for entry in batch.entries]
-        if not entries:
-            return
-        reason = "the outbox was closed before this call could be delivered"
-        self._dead.write(entries, reason, None)
-        with self._lock:
-            self._failed += len(entries)
+            entries = self._plan.waiting()
+            entries += [entry for batch in self._plan.deferred() for entry in batch.entries]
             self._plan.pending -= len(entries)
-        logger.warning(
-            "outbox: closed with %d undelivered call(s); written to %s",
-            len(entries),
-            self._dead.path,
-        )
+            self._save_leftovers(entries, "the outbox was closed before this call was delivered")
+
+    def _rescue_in_flight(self) -> None:
+        """At exit, calls in flight in an in-memory outbox die with the process: save
+        them too (SendX may have applied them, so a replay may send one twice; losing
+        it would be worse). A spool keeps them anyway."""
+        if self._spool is None:
+            with self._lock:
+                flying = [e for batch in self._plan.flying.values() for e in batch.entries]
+                self._save_leftovers(flying, "in flight when the process exited")
 
     def _reset_after_fork(self) -> None:
         super()._reset_after_fork()
