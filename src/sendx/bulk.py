@@ -346,5 +346,3 @@ def _dry_run(
         errors_path=errors_path,
         failed_path=failed_path,
     )
-
-
