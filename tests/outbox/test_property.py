@@ -16,10 +16,12 @@ calls across contacts, and the outbox orders calls only per contact.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import pathlib
 import tempfile
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -133,11 +135,59 @@ def through_outbox(emu: Any, ops: list[tuple[Any, ...]]) -> str:
     return team
 
 
-def check_same(emu: Any, ops: list[tuple[Any, ...]], faults: list[dict[str, Any]]) -> None:
+def through_async_outbox(emu: Any, ops: list[tuple[Any, ...]]) -> str:
+    """The same through an AsyncOutbox: 8 worker tasks on one event loop."""
+    team = new_team()
+
+    async def main(tmp: str) -> None:
+        async with sendx.AsyncSendX(
+            KEY, team, base_url=emu.base_url, retry=FAST_CLIENT_RETRY
+        ) as client:
+            outbox = client.outbox(
+                workers=8,
+                retry=FAST_OUTBOX_RETRY,
+                dead_letters=pathlib.Path(tmp) / "dead.jsonl",
+                on_error=lambda call, error: None,
+            )
+            gate = asyncio.Event()
+            shell = outbox._shell
+
+            class Gated:
+                async def request(self, call: Any) -> Any:
+                    await gate.wait()
+                    return await shell.request(call)
+
+            outbox._shell = Gated()
+            for op in ops:
+                if op[0] == "identify":
+                    _, email, name, tags, custom = op
+                    await outbox.identify(
+                        email, first_name=name, tags=tags or None, custom_fields=custom or None
+                    )
+                elif op[0] == "bump":
+                    await outbox.identify(op[1], custom_fields={"visits": op[2]})
+                elif op[0] == "track":
+                    await outbox.track(op[1], add_tags=op[2], remove_tags=op[3])
+                else:
+                    await outbox.identify(op[1], new_email=op[2])
+            gate.set()
+            assert (await outbox.close(60)).pending == 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(main(tmp))
+    return team
+
+
+def check_same(
+    emu: Any,
+    ops: list[tuple[Any, ...]],
+    faults: list[dict[str, Any]],
+    deliver: Callable[[Any, list[tuple[Any, ...]]], str] = through_outbox,
+) -> None:
     expected = one_by_one(emu, ops)
     set_faults(emu, faults)
     try:
-        actual = through_outbox(emu, ops)
+        actual = deliver(emu, ops)
     finally:
         set_faults(emu, [])
     assert contacts(emu, actual) == contacts(emu, expected)
@@ -166,3 +216,11 @@ FAULTS = [
 @given(ops=operations)
 def test_outbox_matches_one_by_one_with_faults(emu: Any, ops: list[tuple[Any, ...]]) -> None:
     check_same(emu, ops, FAULTS)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=operations)
+def test_async_outbox_matches_one_by_one(emu: Any, ops: list[tuple[Any, ...]]) -> None:
+    check_same(emu, ops, [], through_async_outbox)
