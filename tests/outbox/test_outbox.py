@@ -272,3 +272,28 @@ def test_unusable_spool_is_a_clear_error(client: sendx.SendX, tmp_path: pathlib.
     # The failed attempt released its lock: a good spool at that path opens again.
     garbage.unlink()
     client.outbox(spool=str(garbage)).close()
+
+
+def test_spool_sync_modes(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
+    """ "normal" commits without fsync (survives a crash); "full" fsyncs each commit
+    (survives a power cut); anything else is refused."""
+    for mode, level in (("normal", 1), ("full", 2)):
+        outbox = make(client, tmp_path, spool=str(tmp_path / f"{mode}.db"), spool_sync=mode)
+        assert outbox._spool is not None
+        assert outbox._spool._conn.execute("PRAGMA synchronous").fetchone()[0] == level
+        outbox.close()
+    with pytest.raises(sendx.InvalidRequestError, match="spool_sync"):
+        make(client, tmp_path, spool=str(tmp_path / "x.db"), spool_sync="always")
+
+
+def test_bad_options_are_refused(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
+    for options, field in (
+        ({"workers": 0}, "workers"),
+        ({"max_pending": -1}, "max_pending"),
+        ({"on_full": "wait"}, "on_full"),
+        ({"on_error": "print"}, "on_error"),
+        ({"retry": 3}, "retry"),
+    ):
+        with pytest.raises(sendx.InvalidRequestError) as info:
+            make(client, tmp_path, **options)
+        assert info.value.field == field
