@@ -5,10 +5,12 @@ at most 100 us. Baselines in the same run: ``identify_call(...)`` alone (the cli
 own validation and encoding, which every put includes), and one bare SQLite INSERT
 committed in the same mode (the floor of a durable put).
 
-Two situations, each for an in-memory and a spooled outbox:
+Three situations, each for an in-memory and a spooled outbox:
 - "held": delivery is paused (the shell waits at a gate), so only the put is timed;
+- "live": the shell answers after 1 ms (a fast SendX), eight workers delivering;
 - "draining": the shell answers at once (an infinitely fast SendX), so eight worker
-  threads compete with the caller for the interpreter, the worst case for the put.
+  threads compete with the caller for the interpreter and the spool all the time:
+  the worst case for the put, shown for information.
 No network is used: the point is the caller's cost, not SendX's.
 
 Run: ``.venv/bin/python benchmarks/outbox_put.py`` (about half a minute). Prints a
@@ -37,17 +39,22 @@ RESULTS = HERE / "results" / "outbox_put.json"
 BATCH = 1_000
 BATCHES = 15
 TARGET_US = {"memory": 10.0, "spool": 100.0}
+SITUATIONS = ("held", "live", "draining")
 
 
 class StubShell:
-    """Stands in for the client's shell: waits at ``gate`` (if any), then succeeds."""
+    """Stands in for the client's shell: waits at ``gate`` (if any) or ``delay``
+    seconds, then succeeds."""
 
-    def __init__(self, gate: threading.Event | None) -> None:
+    def __init__(self, gate: threading.Event | None, delay: float = 0.0) -> None:
         self.gate = gate
+        self.delay = delay
 
     def request(self, call: Any, timeout: Any = None) -> None:
         if self.gate is not None:
             self.gate.wait()
+        elif self.delay:
+            time.sleep(self.delay)
 
 
 def per_put_us(put: Any, batches: int = BATCHES) -> float:
@@ -63,13 +70,13 @@ def per_put_us(put: Any, batches: int = BATCHES) -> float:
     return statistics.median(samples)
 
 
-def outbox_case(client: sendx.SendX, tmp: str, spooled: bool, held: bool) -> float:
-    gate = threading.Event() if held else None
-    spool = os.path.join(tmp, f"put-{spooled}-{held}.db") if spooled else None
+def outbox_case(client: sendx.SendX, tmp: str, spooled: bool, situation: str) -> float:
+    gate = threading.Event() if situation == "held" else None
+    spool = os.path.join(tmp, f"put-{spooled}-{situation}.db") if spooled else None
     outbox = client.outbox(
         spool=spool, max_pending=10 * BATCH * BATCHES, dead_letters=os.path.join(tmp, "dead")
     )
-    outbox._shell = StubShell(gate)
+    outbox._shell = StubShell(gate, 0.001 if situation == "live" else 0.0)
     tags = ["signup"]
 
     def put(i: int) -> None:
@@ -110,14 +117,14 @@ def main() -> int:
             "sqlite_insert_us": sqlite_floor(tmp),
         }
         for spooled in (False, True):
-            for held in (True, False):
-                key = f"{'spool' if spooled else 'memory'}_{'held' if held else 'draining'}_us"
-                results[key] = outbox_case(client, tmp, spooled, held)
+            for situation in SITUATIONS:
+                key = f"{'spool' if spooled else 'memory'}_{situation}_us"
+                results[key] = outbox_case(client, tmp, spooled, situation)
         client.close()
     results["targets_us"] = TARGET_US
     results["met"] = {
-        "memory": results["memory_held_us"] <= TARGET_US["memory"],
-        "spool": results["spool_held_us"] <= TARGET_US["spool"],
+        mode: max(results[f"{mode}_held_us"], results[f"{mode}_live_us"]) <= TARGET_US[mode]
+        for mode in ("memory", "spool")
     }
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
     print("one outbox.identify(), microseconds (median of batch means):")
@@ -125,7 +132,7 @@ def main() -> int:
     print(f"  baseline bare SQLite INSERT (WAL)     {results['sqlite_insert_us']:8.2f}")
     for mode in ("memory", "spool"):
         target = TARGET_US[mode]
-        for situation in ("held", "draining"):
+        for situation in SITUATIONS:
             value = results[f"{mode}_{situation}_us"]
             print(f"  {mode:6} {situation:8} (target <= {target:5.0f})     {value:8.2f}")
     RESULTS.parent.mkdir(exist_ok=True)

@@ -106,6 +106,7 @@ class Outbox(OutboxBase):
 
     def _make_sync_state(self) -> None:
         self._lock = threading.Lock()
+        self._put_lock = threading.Lock()  # orders puts; never taken by workers
         self._work = threading.Condition(self._lock)  # workers wait for calls
         self._space = threading.Condition(self._lock)  # putters wait for room
         self._drained = threading.Condition(self._lock)  # flush waits for the end
@@ -149,41 +150,13 @@ class Outbox(OutboxBase):
         """Accept ``entry``; False when it was dropped (``on_full="drop"``)."""
         if self._pid != os.getpid():  # forked by a path that skipped the fork hook
             self._reset_after_fork()
-        with self._lock:
-            if self._closed:
-                raise OutboxClosedError(
-                    "this outbox is closed; create a new one with client.outbox()"
-                )
-            plan = self._plan
-            if plan.pending >= self._max_pending:
-                if self._on_full == "drop":
+        with self._put_lock:
+            with self._lock:
+                room = self._locked_room(self._on_full)
+                if not room:
                     self._dropped += 1
-                    entry_dropped = True
-                elif self._on_full == "raise":
-                    raise OutboxFullError(
-                        f"the outbox holds max_pending={self._max_pending} calls; SendX is "
-                        "slower than the calls come in (raise max_pending or use "
-                        "on_full='block')",
-                        max_pending=self._max_pending,
-                    )
-                else:
-                    self._blocked += 1
-                    try:
-                        while plan.pending >= self._max_pending and not self._closed:
-                            self._space.wait()
-                    finally:
-                        self._blocked -= 1
-                    if self._closed:
-                        raise OutboxClosedError("the outbox was closed while this call waited")
-                    entry_dropped = False
-            else:
-                entry_dropped = False
-            if not entry_dropped:
-                self._locked_accept(entry, mark)
-                if not self._threads:
-                    self._locked_start()
-                elif self._idle:
-                    self._work.notify()
+            if room:
+                self._accept([entry], mark)
                 return True
         self._report_drop(entry)
         return False
@@ -194,25 +167,51 @@ class Outbox(OutboxBase):
         Blocks while the outbox is full, whatever ``on_full`` says: the import reads
         no faster than SendX takes its rows.
         """
-        with self._lock:
-            if self._closed:
-                raise OutboxClosedError("this outbox is closed")
-            plan = self._plan
-            self._blocked += 1
-            try:
-                while plan.pending >= self._max_pending and not self._closed:
-                    self._space.wait()
-            finally:
-                self._blocked -= 1
-            if self._closed:
-                raise OutboxClosedError("the outbox was closed while this batch waited")
-            if self._spool is not None:
-                self._spool.insert_many(entries, mark)
-            else:
-                for entry in entries:
-                    entry.id = next(self._ids)
+        with self._put_lock:
+            with self._lock:
+                self._locked_room("block")
+            self._accept(entries, mark)
+
+    def _locked_room(self, on_full: str) -> bool:
+        """Wait for room (``"block"``), raise, or return False for ``"drop"``."""
+        if self._closed:
+            raise OutboxClosedError("this outbox is closed; create a new one with client.outbox()")
+        if self._plan.pending < self._max_pending:
+            return True
+        if on_full == "drop":
+            return False
+        if on_full == "raise":
+            raise OutboxFullError(
+                f"the outbox holds max_pending={self._max_pending} calls; SendX is slower "
+                "than the calls come in (raise max_pending or use on_full='block')",
+                max_pending=self._max_pending,
+            )
+        self._blocked += 1
+        try:
+            while self._plan.pending >= self._max_pending and not self._closed:
+                self._space.wait()
+        finally:
+            self._blocked -= 1
+        if self._closed:
+            raise OutboxClosedError("the outbox was closed while this call waited")
+        return True
+
+    def _accept(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
+        # Called under _put_lock only: the spool commit (tens of microseconds, longer
+        # when a worker's delete holds the file) happens outside the schedule's lock,
+        # so workers are never held up by it, while _put_lock keeps the spool's order
+        # and the schedule's order the same.
+        spool = self._spool
+        if spool is None:
             for entry in entries:
-                plan.add(entry)
+                entry.id = next(self._ids)
+        elif len(entries) == 1 and mark is None:
+            entries[0].id = spool.insert(entries[0])
+        else:
+            spool.insert_many(entries, mark)
+        with self._lock:
+            for entry in entries:
+                self._plan.add(entry)
             self._put_count += len(entries)
             if not self._threads:
                 self._locked_start()
