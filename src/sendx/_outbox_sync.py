@@ -335,11 +335,19 @@ class Outbox(OutboxBase):
         Idempotent. Calls still pending afterwards stay in the spool for the next outbox;
         without a spool they are written to the dead-letter file, never silently lost.
         """
+        return self._shutdown(timeout, drain=True)
+
+    def _shutdown(self, timeout: float | None, *, drain: bool) -> FlushResult:
+        # drain=False (the import, after SendX refused the key): no new request starts;
+        # the ones in flight end, and everything else stays pending in the spool.
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             if self._closed:
                 return FlushResult(0, 0, self._plan.pending)
             self._closed = True
+            if not drain:
+                self._stopping = True
+                self._work.notify_all()
             self._space.notify_all()
         result = self.flush(timeout)
         with self._lock:

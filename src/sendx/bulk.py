@@ -189,9 +189,14 @@ def import_file(
     lock = threading.Lock()
     errors_file = _ErrorsFile(errors_path, append=exists)
 
+    refused = threading.Event()
+
     def on_error(call: OutboxCall, error: BaseException) -> None:
         reason, status = failure_reason(error)
         errors_file.write({"line": call.ref, "reason": reason, "status": status})
+        if status in (401, 403):
+            # Every other row would be refused the same way: stop, keep them pending.
+            refused.set()
         with lock:
             counts["failed"] += 1
             total = failed_before + counts["failed"]
@@ -263,14 +268,16 @@ def import_file(
             mark = f"{row.end} {row.last} {bad_before + bad}"
             if len(batch) + len(bad_rows) >= _COMMIT_ROWS:
                 commit(mark)
+                if refused.is_set():
+                    break
                 if progress.due():
                     stats = outbox.stats
                     progress.report(
                         done=stats.sent, failed=stats.failed + bad, fraction=row.end / size
                     )
-        if batch or bad_rows:
+        if (batch or bad_rows) and not refused.is_set():
             commit(mark)
-        while True:
+        while not refused.is_set():
             flushed = outbox.flush(progress.interval)
             stats = outbox.stats
             progress.report(done=stats.sent, failed=stats.failed + bad, fraction=1.0)
@@ -283,13 +290,22 @@ def import_file(
         interrupted = True
         raise
     finally:
-        result = outbox.close(2.0 if interrupted else None)
+        if refused.is_set():
+            result = outbox._shutdown(30.0, drain=False)
+        else:
+            result = outbox.close(2.0 if interrupted else None)
         stats = outbox.stats
         errors_file.close()
-        if result.pending == 0 and not interrupted:
+        if result.pending == 0 and not interrupted and not refused.is_set():
             _remove_spool(spool_path)
     if failure is not None:
         raise failure
+    if refused.is_set():
+        raise BulkImportError(
+            "SendX refused the API key or team id (401/403); the import stopped. Fix "
+            "--api-key / --team-id, then run the same command with --resume; rows "
+            f"refused so far are in {failed_path} (send them with sendx replay)"
+        )
     return ImportResult(
         rows=rows,
         sent=stats.sent,

@@ -154,3 +154,25 @@ def test_replay_keeps_unreadable_lines(emu: Any, tmp_path: pathlib.Path) -> None
     assert run(emu, team, "replay", str(dead)) == 1
     assert dead.read_text() == "not json\n"
     assert contacts(emu, team)[0]["tags"] == ["back"]
+
+
+def test_refused_credentials_stop_the_import_and_keep_the_rest(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 401 means every row would fail: the import stops at once (exit 2) instead of
+    filling the errors file, and --resume with the right key finishes it."""
+    team = new_team()
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as owner:
+        owner.contacts.identify("owner@x.io")  # binds the team to KEY
+    source = tmp_path / "p.csv"
+    source.write_text("email\n" + "".join(f"r{i}@x.io\n" for i in range(3000)), "utf-8")
+    wrong = ["--api-key", "wrong-key", "--team-id", team, "--base-url", emu.base_url]
+    assert main(["import", str(source), "--concurrency", "4", *wrong]) == 2
+    assert "refused the API key" in capsys.readouterr().err
+    refused = lines(tmp_path / "p.csv.errors.jsonl")
+    assert 1 <= len(refused) < 3000
+    assert {e["status"] for e in refused} == {401}
+    assert (tmp_path / "p.csv.sendx-spool").exists()
+    assert run(emu, team, "import", str(source), "--resume") == 1  # 1: refused rows
+    assert run(emu, team, "replay", str(tmp_path / "p.csv.failed.jsonl")) == 0
+    assert len(contacts(emu, team)) == 3001
