@@ -273,6 +273,9 @@ def _read_pid(fd: int) -> int | None:
 
 
 def _connect(path: str, sync: str) -> sqlite3.Connection:
+    # The spool holds personal data: create it readable by its owner only (SQLite
+    # gives its -wal and -shm files the same permissions).
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     # isolation_level=None: each statement commits at once unless a BEGIN opened a
     # transaction, so an insert is durable when execute() returns.
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)

@@ -297,3 +297,13 @@ def test_bad_options_are_refused(client: sendx.SendX, tmp_path: pathlib.Path) ->
         with pytest.raises(sendx.InvalidRequestError) as info:
             make(client, tmp_path, **options)
         assert info.value.field == field
+
+
+def test_spool_and_dead_letters_are_private(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
+    """Both files hold personal data: only their owner may read them."""
+    spool = tmp_path / "calls.db"
+    with make(client, tmp_path, spool=str(spool)) as outbox:
+        outbox.track("nobody@x.io")  # 404: dead-lettered
+        outbox.flush(30)
+    for path in (spool, tmp_path / "dead.jsonl"):
+        assert path.stat().st_mode & 0o077 == 0, path
