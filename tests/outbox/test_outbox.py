@@ -307,3 +307,21 @@ def test_spool_and_dead_letters_are_private(client: sendx.SendX, tmp_path: pathl
         outbox.flush(30)
     for path in (spool, tmp_path / "dead.jsonl"):
         assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_the_documented_example_runs(
+    emu: Any, team: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first example of docs/outbox.md, run as written against the emulator."""
+    doc = (pathlib.Path(__file__).parents[2] / "docs" / "outbox.md").read_text("utf-8")
+    code = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SENDX_API_KEY", KEY)
+    monkeypatch.setenv("SENDX_TEAM_ID", team)
+    monkeypatch.setenv("SENDX_BASE_URL", emu.base_url)
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/outbox.md", "exec"), namespace)  # noqa: S102
+    assert namespace["result"] == sendx.FlushResult(sent=2, failed=0, pending=0)
+    namespace["client"].close()
+    [contact] = contacts(emu, team)
+    assert contact["tags"] == ["signed up", "paid user"]
