@@ -325,3 +325,26 @@ def test_the_documented_example_runs(
     namespace["client"].close()
     [contact] = contacts(emu, team)
     assert contact["tags"] == ["signed up", "paid user"]
+
+
+def test_increments_are_never_applied_twice_when_answers_are_lost(
+    client: sendx.SendX, emu: Any, team: str, tmp_path: pathlib.Path
+) -> None:
+    """With 30% of connections dropped after SendX applied the change, an increment
+    whose answer was lost is dead-lettered, never sent again: the counter ends between
+    the increments confirmed and those confirmed plus those dead-lettered."""
+    client.contacts.identify("count@x.io", custom_fields={"visits": sendx.increment(0)})
+    set_faults(emu, [{"path": "/api/v1/contact", "drop": "after", "probability": 0.3}])
+    try:
+        with make(client, tmp_path, coalesce=False) as outbox:
+            for _ in range(40):
+                outbox.identify("count@x.io", custom_fields={"visits": sendx.increment(1)})
+            result = outbox.flush(60)
+    finally:
+        set_faults(emu, [])
+    assert result.pending == 0
+    assert result.failed > 0  # with 40 calls at 30%, some answers were lost
+    visits = int(contacts(emu, team)[0]["customFields"]["visits"])
+    assert result.sent <= visits <= result.sent + result.failed
+    for line in dead_lines(tmp_path / "dead.jsonl"):
+        assert "not idempotent" in line["reason"] or "may" in line["reason"], line
