@@ -208,12 +208,12 @@ class Spool:
         with self._lock:
             if self.closed:
                 return
-            if len(ids) == 1:
-                self._conn.execute("DELETE FROM calls WHERE id = ?", (ids[0],))
-            else:
-                self._conn.execute("BEGIN")
-                self._conn.executemany("DELETE FROM calls WHERE id = ?", [(i,) for i in ids])
-                self._conn.execute("COMMIT")
+            # One statement (one implicit transaction) per chunk; the ids are ints
+            # from SQLite itself, bound as parameters all the same.
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                self._conn.execute(f"DELETE FROM calls WHERE id IN ({marks})", chunk)  # noqa: S608
 
     def count(self) -> int:
         """How many calls the spool holds."""
