@@ -6,9 +6,10 @@ they differ only in the shell that does the I/O.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sendx._config import Settings, resolve_settings
 from sendx._core import Endpoint, user_agent
@@ -20,6 +21,7 @@ from sendx.resources.contacts import AsyncContacts, Contacts
 if TYPE_CHECKING:
     from sendx._outbox_async import AsyncOutbox
     from sendx._outbox_sync import Outbox
+    from sendx._outbox_types import OutboxCall
 
 __all__ = ["AsyncSendX", "SendX"]
 
@@ -153,16 +155,39 @@ class SendX:
         """The retry policy of every call."""
         return self._options.retry
 
-    def outbox(self, spool: str | None = None, **options: Any) -> Outbox:
-        """A background :class:`sendx.Outbox` delivering through this client.
-
-        ``client.outbox(spool=None, *, workers=8, max_pending=100_000, on_full="block",
-        on_error=None, on_drop=None, coalesce=True, spool_sync="normal",
-        dead_letters=None, retry=None, atexit_timeout=5.0)``; see ``docs/outbox.md``.
-        """
+    def outbox(
+        self,
+        spool: str | os.PathLike[str] | None = None,
+        *,
+        workers: int = 8,
+        max_pending: int = 100_000,
+        on_full: Literal["block", "drop", "raise"] = "block",
+        on_error: Callable[[OutboxCall, BaseException], object] | None = None,
+        on_drop: Callable[[OutboxCall], object] | None = None,
+        coalesce: bool = True,
+        spool_sync: Literal["normal", "full"] = "normal",
+        dead_letters: str | os.PathLike[str] | None = None,
+        retry: RetryPolicy | None = None,
+        atexit_timeout: float = 5.0,
+    ) -> Outbox:
+        """A background :class:`sendx.Outbox` delivering through this client: worker
+        threads, an optional durable SQLite ``spool``; see ``docs/outbox.md``."""
         from sendx._outbox_sync import Outbox
 
-        return Outbox(self, spool=spool, **options)
+        return Outbox(
+            self,
+            spool=spool,
+            workers=workers,
+            max_pending=max_pending,
+            on_full=on_full,
+            on_error=on_error,
+            on_drop=on_drop,
+            coalesce=coalesce,
+            spool_sync=spool_sync,
+            dead_letters=dead_letters,
+            retry=retry,
+            atexit_timeout=atexit_timeout,
+        )
 
     def close(self) -> None:
         """Close pooled connections. The client reconnects if used again."""
@@ -257,14 +282,39 @@ class AsyncSendX:
         """The retry policy of every call."""
         return self._options.retry
 
-    def outbox(self, spool: str | None = None, **options: Any) -> AsyncOutbox:
+    def outbox(
+        self,
+        spool: str | os.PathLike[str] | None = None,
+        *,
+        workers: int = 8,
+        max_pending: int = 100_000,
+        on_full: Literal["block", "drop", "raise"] = "block",
+        on_error: Callable[[OutboxCall, BaseException], object] | None = None,
+        on_drop: Callable[[OutboxCall], object] | None = None,
+        coalesce: bool = True,
+        spool_sync: Literal["normal", "full"] = "normal",
+        dead_letters: str | os.PathLike[str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncOutbox:
         """A background :class:`sendx.AsyncOutbox` (asyncio tasks) using this client.
 
-        The same options as :meth:`SendX.outbox`; see ``docs/outbox.md``.
-        """
+        The same options as :meth:`SendX.outbox` but ``atexit_timeout``; see
+        ``docs/outbox.md``."""
         from sendx._outbox_async import AsyncOutbox
 
-        return AsyncOutbox(self, spool=spool, **options)
+        return AsyncOutbox(
+            self,
+            spool=spool,
+            workers=workers,
+            max_pending=max_pending,
+            on_full=on_full,
+            on_error=on_error,
+            on_drop=on_drop,
+            coalesce=coalesce,
+            spool_sync=spool_sync,
+            dead_letters=dead_letters,
+            retry=retry,
+        )
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -43,3 +43,19 @@ def misuse() -> None:
     nothing: sendx.Contact = client.contacts.track("a@b.co")  # type: ignore[assignment, func-returns-value]
     sendx.increment("5")  # type: ignore[arg-type]
     del not_a_contact, nothing
+
+
+def outbox_usage(client: sendx.SendX) -> None:
+    outbox: sendx.Outbox = client.outbox("spool.db", workers=4, on_full="raise")
+    outbox.identify("a@b.co", tags=["x"], custom_fields={"Visits": sendx.increment()})
+    outbox.track("a@b.co", add_tags=["paid"])
+    result: sendx.FlushResult = outbox.flush(10)
+    pending: int = result.pending
+    outbox.close(10)
+    del pending
+
+
+async def async_outbox_usage(client: sendx.AsyncSendX) -> None:
+    outbox: sendx.AsyncOutbox = client.outbox(coalesce=False)
+    await outbox.identify("a@b.co")
+    await outbox.close()
