@@ -7,19 +7,18 @@ runs under ``asyncio.run`` inside a plain test function.
 from __future__ import annotations
 
 import asyncio
-import json
-import pathlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from tests._support.recording_server import RecordingServer
+from tests._support.vectors import VECTORS as _VECTORS
 
 import sendx
 
 KEY = "sk_live_SECRET-KEY-1234567890"
 TEAM = "TEAM"
-VECTORS = json.loads((pathlib.Path(__file__).parent / "v1_wire_vectors.json").read_text("utf-8"))
+VECTORS = _VECTORS
 
 #: Fast, deterministic-in-shape retries for tests: milliseconds of backoff.
 FAST_RETRY = sendx.RetryPolicy(backoff_initial=0.002, backoff_max=0.01)

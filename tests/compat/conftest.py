@@ -3,8 +3,6 @@ it, and a clean ``Configuration`` singleton for every test."""
 
 from __future__ import annotations
 
-import json
-import pathlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,11 +10,10 @@ import pytest
 
 import swagger_client
 from tests._support.recording_server import RecordingServer
+from tests._support.vectors import VECTORS as _VECTORS
 
 #: The original client's requests, byte for byte, and how it decoded odd answers.
-VECTORS: dict[str, Any] = json.loads(
-    (pathlib.Path(__file__).parent / "v1_wire_vectors.json").read_text("utf-8")
-)
+VECTORS: dict[str, Any] = _VECTORS
 
 _SAVED = (
     "host",

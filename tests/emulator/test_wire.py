@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._support.vectors import VECTORS as ALL_VECTORS
 from tests.emulator._helpers import KEY, TEAM, Api, raw_exchange, raw_post
 
 from sendx.emulator import Emulator
 
-VECTORS: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "v1_wire_vectors.json").read_text(encoding="utf-8")
-)["requests"]
+VECTORS: list[dict[str, Any]] = ALL_VECTORS["requests"]
 
 
 def _bytes(vector: dict[str, Any], port: int) -> bytes:
