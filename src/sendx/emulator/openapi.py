@@ -43,7 +43,7 @@ _API_KEY = {
     "description": "The team's API key (the header name has an underscore).",
     "schema": {"type": "string"},
 }
-_TEAM_ID = _query("team_id", "The team's id.", required=True)
+_TEAM_ID = _query("team_id", "The team's id.", required=True, minLength=1)
 _TOO_LONG = {
     "413": _error("The body is over 1 MiB."),
     "414": _error("The query string is over 8 KiB."),
@@ -101,7 +101,7 @@ def _api_paths() -> dict[str, Any]:
                 "summary": "Add then remove tags of the contact named by ?email=.",
                 "parameters": [
                     _TEAM_ID,
-                    _query("email", "The contact's email.", required=True),
+                    _query("email", "The contact's email.", required=True, minLength=3),
                     _API_KEY,
                 ],
                 "requestBody": {

@@ -46,7 +46,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["email"],
         "description": "Unknown keys are ignored; null means absent.",
         "properties": {
-            "email": {"type": "string", "maxLength": MAX_EMAIL_LENGTH},
+            "email": {"type": "string", "minLength": 3, "maxLength": MAX_EMAIL_LENGTH},
             "firstName": _nullable_string(),
             "lastName": _nullable_string(),
             "newEmail": _nullable_string(maxLength=MAX_EMAIL_LENGTH),
