@@ -6,6 +6,7 @@ they differ only in the shell that does the I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -48,13 +49,7 @@ class _Options:
         self.timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
         policy = retry if retry is not None else DEFAULT_RETRY_POLICY
         if max_retries is not None:
-            policy = RetryPolicy(
-                max_retries=max_retries,
-                backoff_initial=policy.backoff_initial,
-                backoff_max=policy.backoff_max,
-                retry_after_max=policy.retry_after_max,
-                deadline=policy.deadline,
-            )
+            policy = dataclasses.replace(policy, max_retries=max_retries)
         self.retry = policy
         if max_connections is None:
             max_connections = default_connections
@@ -79,7 +74,42 @@ class _Options:
         )
 
 
-class SendX:
+class _ClientBase:
+    """What both clients share: their settings, as read-only properties."""
+
+    _options: _Options
+
+    @property
+    def team_id(self) -> str:
+        """The team this client acts for."""
+        return self._options.settings.team_id
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
+        return self._options.settings.base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        """The default timeout of every call."""
+        return self._options.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy of every call."""
+        return self._options.retry
+
+    def __repr__(self) -> str:
+        return self._options.describe(type(self).__name__)
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            f"a {type(self).__name__} client holds connections and cannot be pickled; "
+            "build one per process"
+        )
+
+
+class SendX(_ClientBase):
     """A blocking client for SendX's contact API.
 
     ``SendX(api_key=None, team_id=None, *, base_url=None, timeout=None,
@@ -135,26 +165,6 @@ class SendX:
         self.contacts = Contacts(self._shell)
         """Identify and track contacts."""
 
-    @property
-    def team_id(self) -> str:
-        """The team this client acts for."""
-        return self._options.settings.team_id
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
-        return self._options.settings.base_url
-
-    @property
-    def timeout(self) -> Timeout:
-        """The default timeout of every call."""
-        return self._options.timeout
-
-    @property
-    def retry(self) -> RetryPolicy:
-        """The retry policy of every call."""
-        return self._options.retry
-
     def outbox(
         self,
         spool: str | os.PathLike[str] | None = None,
@@ -204,16 +214,8 @@ class SendX:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return self._options.describe("SendX")
 
-    def __reduce__(self) -> Any:
-        raise TypeError(
-            "a SendX client holds connections and cannot be pickled; build one per process"
-        )
-
-
-class AsyncSendX:
+class AsyncSendX(_ClientBase):
     """An asyncio client for SendX's contact API; the same options as :class:`SendX`.
 
     ``max_connections`` (``None``: 100) bounds the connections, and so the requests in
@@ -261,26 +263,6 @@ class AsyncSendX:
         )
         self.contacts = AsyncContacts(self._shell)
         """Identify and track contacts."""
-
-    @property
-    def team_id(self) -> str:
-        """The team this client acts for."""
-        return self._options.settings.team_id
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
-        return self._options.settings.base_url
-
-    @property
-    def timeout(self) -> Timeout:
-        """The default timeout of every call."""
-        return self._options.timeout
-
-    @property
-    def retry(self) -> RetryPolicy:
-        """The retry policy of every call."""
-        return self._options.retry
 
     def outbox(
         self,
@@ -330,12 +312,6 @@ class AsyncSendX:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return self._options.describe("AsyncSendX")
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an AsyncSendX client holds connections and cannot be pickled")
 
 
 SendX.__module__ = "sendx"
