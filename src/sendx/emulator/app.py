@@ -9,7 +9,8 @@ transaction. Webhooks for its events are queued after the commit, off the loop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, MutableMapping
+import types
+from collections.abc import Callable, Generator, MutableMapping
 from typing import Any
 
 import msgspec
@@ -50,8 +51,28 @@ _TRACK = msgspec.json.Decoder(TrackRequest)
 _encode = msgspec.json.encode
 _TRACK_OK = _encode({"status": "200", "message": "OK", "data": "success"})
 _AUTH_ERROR = error_body(401, AUTH_MESSAGE)
+_MAX_QUERIES = 256
 _ALLOW_POST = ((b"allow", b"POST"),)
 _CLOSE = ((b"connection", b"close"),)
+
+
+class _Group:
+    """The requests that share one commit; ``error`` tells how it ended."""
+
+    __slots__ = ("done", "error")
+
+    def __init__(self) -> None:
+        self.done = False
+        self.error: BaseException | None = None
+
+
+_INTERRUPTED = RuntimeError("the commit was interrupted")
+
+
+@types.coroutine
+def _next_turn() -> Generator[None, None, None]:
+    """Give the loop one turn (what ``asyncio.sleep(0)`` does, minus its frame)."""
+    yield
 
 
 class ApiError(Exception):
@@ -112,7 +133,8 @@ class EmulatorApp:
         self.deliveries = deliveries
         self.faults = FaultSet()
         self.latency_s = latency_ms / 1000.0
-        self._pending_commit: asyncio.Future[None] | None = None
+        self._group: _Group | None = None
+        self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort
         self.control = Control(self)
 
@@ -175,10 +197,18 @@ class EmulatorApp:
         key, length, too_large = scan_headers(scope)
         if too_large:
             return 431, error_body(431, "the request headers are too large"), _CLOSE
-        try:
-            query = parse_query(scope)
-        except ValueError:
-            return 400, error_body(400, "the query string is not valid UTF-8"), ()
+        raw_query = scope["query_string"]
+        query = self._queries.get(raw_query)
+        if query is None:
+            try:
+                query = parse_query(scope)
+            except ValueError:
+                return 400, error_body(400, "the query string is not valid UTF-8"), ()
+            # Clients repeat the same few query strings (?team_id=T), so their parses
+            # are kept; read only, never changed.
+            if len(self._queries) >= _MAX_QUERIES:
+                self._queries.clear()
+            self._queries[raw_query] = query
         team_id = query.get("team_id")
         try:
             team = self.auth.check(team_id, key)
@@ -206,37 +236,38 @@ class EmulatorApp:
             return exc.status, error_body(exc.status, exc.message), ()
         except InvalidRequestError as exc:
             return 400, error_body(400, str(exc)), ()
-        try:
-            await self._committed()
-        except Exception as exc:  # the database failed (disk full, ...): nothing was kept
-            return 500, error_body(500, f"the emulator could not commit: {exc}"), ()
+        group = self._group
+        if group is None:
+            group = self._group = _Group()
+            asyncio.get_running_loop().call_soon(self._commit, group)
+        # Wait for the group's commit. It was scheduled before this yield, and the
+        # loop runs its callbacks in order, so one turn is enough; a bare yield
+        # costs less than a future that every request of the group would await.
+        while not group.done:
+            await _next_turn()
+        if group.error is not None:  # the database failed (disk full, ...): nothing kept
+            return 500, error_body(500, f"the emulator could not commit: {group.error}"), ()
         if notify is not None:
             notify()
         return 200, answer, ()
 
-    def _committed(self) -> asyncio.Future[None]:
-        """A future done when the group transaction holding this request commits.
+    def _commit(self, group: _Group) -> None:
+        """Commit the group transaction of the requests handled since the last one.
 
-        The commit runs on the loop's next turn, after every request that is ready
-        in this one has applied its changes (see :meth:`Store.request`).
+        It runs on the loop's next turn, after every request that is ready in this
+        one has applied its changes (see :meth:`Store.request`).
         """
-        pending = self._pending_commit
-        if pending is None:
-            loop = asyncio.get_running_loop()
-            pending = self._pending_commit = loop.create_future()
-            loop.call_soon(self._commit)
-        return pending
-
-    def _commit(self) -> None:
-        pending, self._pending_commit = self._pending_commit, None
-        assert pending is not None
+        if self._group is group:
+            self._group = None
+        group.error = _INTERRUPTED  # until the commit is known to have succeeded
         try:
             self.store.flush()
+            group.error = None
         except Exception as exc:
             self.auth.reload()  # teams bound by the lost group are gone again
-            pending.set_exception(exc)
-        else:
-            pending.set_result(None)
+            group.error = exc
+        finally:
+            group.done = True
 
     def _identify(
         self, team_id: str, key: bytes, team: TeamRow | None, body: bytes
@@ -248,9 +279,16 @@ class EmulatorApp:
         new_email = request.new_email
         if new_email is not None:
             check_email(new_email, "newEmail")
-        check_birthday(request.birthday, "birthday")
-        tags = check_tags(request.tags, "tags")
-        fields = check_custom_fields(request.custom_fields, "customFields")
+        if request.birthday is not None:
+            check_birthday(request.birthday, "birthday")
+        # The decoder has checked the types; what is left to check is that no tag and
+        # no field name is blank. The full checks run only to word the error.
+        tags = request.tags
+        if tags is not None and not all(map(str.strip, tags)):
+            check_tags(tags, "tags")
+        fields = request.custom_fields
+        if fields is not None and not all(map(str.strip, fields)):
+            check_custom_fields(fields, "customFields")
         store = self.store
         at = now_iso()
         key_lower = email.lower()
@@ -280,22 +318,25 @@ class EmulatorApp:
             field_kinds=kinds,
         )
         bound = team is None
-        with store.request():
+        # Binding a team is a second statement, so only then a savepoint. The queued
+        # rows come first and the contact's statement last: if anything fails, that
+        # statement has not run or SQLite has undone it, and the store drops the rest.
+        with store.request(savepoint=bound):
             if team is None:
                 team = self.auth.bind(team_id, key)
-            store.save_contact(team.pk, result.contact)
             if result.new_tags:
                 store.add_tags(team.pk, result.new_tags)
             if result.new_fields:
                 store.add_fields(team.pk, result.new_fields)
             ids = store.add_events(team.pk, result.events, at)
+            store.save_contact(team.pk, result.contact)
         if bound:
             # Remembered now, not after the commit: a request of this same turn must
             # see the binding (the group commit restores the cache if it fails).
             self.auth.remember(team)
         data = contact_wire(team, result.contact)
         answer = _encode({"status": "200", "message": "OK", "data": data})
-        return answer, self._notifier(team, result, ids, at, data)
+        return answer, self._notifier(team, result, ids, at, data) if self.rules else None
 
     def _track(
         self, team: TeamRow | None, email: str | None, body: bytes
@@ -319,11 +360,11 @@ class EmulatorApp:
         result = merge.track(current, add_tags=add, remove_tags=remove)
         if not result.events:
             return _TRACK_OK, None
-        with store.request():
-            store.save_contact(team.pk, result.contact)
+        with store.request(savepoint=False):  # one statement: see _identify
             if result.new_tags:
                 store.add_tags(team.pk, result.new_tags)
             ids = store.add_events(team.pk, result.events, at)
+            store.save_contact(team.pk, result.contact)
         return _TRACK_OK, self._notifier(team, result, ids, at, None)
 
     def _notifier(

@@ -144,18 +144,30 @@ def sign(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-_second_cache: list[Any] = [None, ""]
+# (time, text) pairs, each replaced whole so that threads never see half of one.
+_second_text: tuple[int, str] = (-1, "")
+_milli_text: tuple[int, str] = (-1, "")
 
 
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with milliseconds and a ``Z``."""
-    now = time.time()
-    second = int(now)
+    global _second_text, _milli_text
+    milli = int(time.time() * 1000)
+    cached = _milli_text
+    # Under load many requests fall in the same millisecond: they share one text.
+    if cached[0] == milli:
+        return cached[1]
+    second, fraction = divmod(milli, 1000)
+    day_time = _second_text
     # Formatting the date part once a second keeps this off the request's profile.
-    if _second_cache[0] != second:
-        _second_cache[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        _second_cache[0] = second
-    return f"{_second_cache[1]}.{int((now - second) * 1000):03d}Z"
+    if day_time[0] != second:
+        day_time = _second_text = (
+            second,
+            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)),
+        )
+    text = f"{day_time[1]}.{fraction:03d}Z"
+    _milli_text = (milli, text)
+    return text
 
 
 @dataclass(slots=True, eq=False)  # identity: the queue looks deliveries up by object

@@ -89,16 +89,20 @@ def _number_value(name: str, current: str | None, value: str) -> str:
     return format_number(_CONTEXT.add(base, amount * sign))
 
 
+_new = tuple.__new__  # builds an EventRow without its Python-level __new__ (3x faster)
+
+
 def _attach(contact: ContactRow, tags: Sequence[str], result: MergeResult) -> None:
     # A set for membership: a 1 MiB body can name 100,000 tags, and a list scan per
     # tag would make that call quadratic.
     attached = set(contact.tags)
+    email = contact.email
     for tag in tags:
         if tag not in attached:
             attached.add(tag)
             contact.tags.append(tag)
             result.new_tags.append(tag)
-            result.events.append(EventRow("tag_added", contact.email, tag=tag))
+            result.events.append(_new(EventRow, ("tag_added", email, None, tag, None, None)))
 
 
 def identify(
@@ -124,47 +128,46 @@ def identify(
     that changed, each in the call's order.
     """
     address = new_email if new_email is not None else email
+    # Positional arguments throughout: this runs on every identify.
     if current is None:
-        contact = ContactRow(pk=None, email=address, encrypted_id=new_id())
-        result = MergeResult(contact, [EventRow("contact_created", address)], created=True)
+        contact = ContactRow(
+            None, address, new_id(), first_name, last_name, company, birthday, [], {}
+        )
+        events = [_new(EventRow, ("contact_created", address, None, None, None, None))]
+        result = MergeResult(contact, events, [], {}, True)
     else:
         contact = ContactRow(
-            pk=current.pk,
-            email=address,
-            encrypted_id=current.encrypted_id,
-            first_name=current.first_name,
-            last_name=current.last_name,
-            company=current.company,
-            birthday=current.birthday,
-            tags=list(current.tags),
-            fields=dict(current.fields),
+            current.pk,
+            address,
+            current.encrypted_id,
+            current.first_name if first_name is None else first_name,
+            current.last_name if last_name is None else last_name,
+            current.company if company is None else company,
+            current.birthday if birthday is None else birthday,
+            list(current.tags),
+            dict(current.fields),
         )
-        result = MergeResult(contact, [])
+        events = []
+        result = MergeResult(contact, events, [], {}, False)
         if address.lower() != current.email.lower():
-            result.events.append(EventRow("contact_renamed", address, previous_email=current.email))
-    if first_name is not None:
-        contact.first_name = first_name
-    if last_name is not None:
-        contact.last_name = last_name
-    if company is not None:
-        contact.company = company
-    if birthday is not None:
-        contact.birthday = birthday
+            events.append(
+                _new(EventRow, ("contact_renamed", address, current.email, None, None, None))
+            )
     if tags:
         _attach(contact, tags, result)
     if custom_fields:
+        values = contact.fields
+        new_fields = result.new_fields
         for name, value in custom_fields.items():
-            kind = field_kinds.get(name) or result.new_fields.get(name)
+            kind = field_kinds.get(name) or new_fields.get(name)
             if kind is None:
                 kind = "number" if is_increment_text(value) else "text"
-                result.new_fields[name] = kind
-            old = contact.fields.get(name)
+                new_fields[name] = kind
+            old = values.get(name)
             new = value if kind == "text" else _number_value(name, old, value)
             if new != old:
-                contact.fields[name] = new
-                result.events.append(
-                    EventRow("field_changed", contact.email, field=name, value=new)
-                )
+                values[name] = new
+                events.append(_new(EventRow, ("field_changed", address, None, None, name, new)))
     return result
 
 

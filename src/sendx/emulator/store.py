@@ -47,32 +47,65 @@ _Text = str | None
 _decode_events = msgspec.json.Decoder(list[tuple[int, str, str, _Text, _Text, _Text, _Text]]).decode
 
 _CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
+_FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? AND email_key = ?"  # noqa: S608
 
 
 def _contact(row: Sequence[Any]) -> ContactRow:
+    # Positional: keywords cost a third more on every identify.
     return ContactRow(
-        pk=row[0],
-        email=row[1],
-        encrypted_id=row[2],
-        first_name=row[3],
-        last_name=row[4],
-        company=row[5],
-        birthday=row[6],
-        tags=_decode_tags(row[7]),
-        fields=_decode_fields(row[8]),
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        _decode_tags(row[7]),
+        _decode_fields(row[8]),
     )
 
 
-class _Savepoint:
+# The contact statements, one per combination of NULL optional columns (first name,
+# last name, company, birthday; bit i set when the i-th is None). Python's sqlite3
+# binds None (and bytes) through a slow adapter lookup, about 0.3 us a value; a NULL
+# written in the statement costs nothing, and each text is prepared once and then
+# found in the connection's statement cache.
+_OPTIONAL = ("first_name", "last_name", "company", "birthday")
+
+
+def _values(mask: int) -> str:
+    return ", ".join("NULL" if mask >> i & 1 else "?" for i in range(len(_OPTIONAL)))
+
+
+def _sets(mask: int) -> str:
+    return ", ".join(
+        f"{name} = {'NULL' if mask >> i & 1 else '?'}" for i, name in enumerate(_OPTIONAL)
+    )
+
+
+_INSERT_CONTACT = tuple(
+    "INSERT INTO contacts (team, email, email_key, encrypted_id, first_name, last_name, "  # noqa: S608
+    f"company, birthday, tags, fields) VALUES (?, ?, ?, ?, {_values(mask)}, ?, ?)"
+    for mask in range(1 << len(_OPTIONAL))
+)
+_UPDATE_CONTACT = tuple(
+    f"UPDATE contacts SET email = ?, email_key = ?, {_sets(mask)}, tags = ?, fields = ? "  # noqa: S608
+    "WHERE team = ? AND id = ?"
+    for mask in range(1 << len(_OPTIONAL))
+)
+
+
+class _Request:
     """``with store.request():`` (a class: cheaper per request than a generator)."""
 
-    __slots__ = ("_store",)
+    __slots__ = ("_savepoint", "_store")
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, savepoint: bool) -> None:
         self._store = store
+        self._savepoint = savepoint
 
     def __enter__(self) -> None:
-        self._store._begin_request()
+        self._store._begin_request(self._savepoint)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._store._end_request(exc_type is not None)
@@ -91,8 +124,21 @@ class Store:
         )
         self._kinds: dict[tuple[int, str], str] = {}
         self._tags: set[tuple[int, str]] = set()
+        # Rows written at the group's commit (see request()); every pending tag and
+        # field is also in its cache, so the requests of the group see them.
+        self._pending_tags: list[tuple[int, str]] = []
+        self._pending_fields: list[tuple[int, str, str]] = []
+        self._pending_events: list[tuple[int, int, str, str]] = []
+        # One cursor for the statements of every identify (a new one per call costs).
+        self._cursor = self._db.cursor()
         self._group_open = False
-        self._savepoint = _Savepoint(self)
+        # The state of the request in progress (see _begin_request).
+        self._in_request = False
+        self._savepoint_open = False
+        self._writes = 0
+        self._marks = (0, 0, 0)
+        self._single = _Request(self, savepoint=False)
+        self._several = _Request(self, savepoint=True)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             # OFF: a commit is handed to the OS at once, so it survives the emulator
@@ -139,32 +185,85 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
-    def request(self) -> _Savepoint:
+    def request(self, *, savepoint: bool = True) -> _Request:
         """One API request's changes (``with store.request():``): all applied, or
-        none (a savepoint), inside the group transaction that :meth:`flush` commits.
+        none, inside the group transaction that :meth:`flush` commits.
 
         Group commit: the requests the server's loop handles in one turn share one
         ``BEGIN IMMEDIATE`` ... ``COMMIT``, and none is answered before that commit.
         A commit costs far more than a request's statements, so under concurrency
         this is what keeps the emulator near the bare server's throughput.
-        """
-        return self._savepoint
 
-    def _begin_request(self) -> None:
+        Catalogue rows (tags, fields) and events are not written at once: they are
+        kept in order and written by :meth:`flush` just before the ``COMMIT``, with
+        one statement per table for the whole group. Only contacts and teams are
+        written during the request. With ``savepoint=False`` the request promises
+        at most one such statement, which SQLite applies entirely or not at all, so
+        it needs no savepoint (two statements saved per request); a second one is
+        refused. Otherwise a savepoint undoes the request's statements if it fails.
+        A failed request also drops its pending rows and their cache entries.
+        """
+        return self._several if savepoint else self._single
+
+    def _begin_request(self, savepoint: bool) -> None:
         if not self._group_open:
             self._db.execute("BEGIN IMMEDIATE")
             self._group_open = True
-        self._db.execute("SAVEPOINT request")
+        if savepoint:
+            self._db.execute("SAVEPOINT request")
+        self._in_request = True
+        self._savepoint_open = savepoint
+        self._writes = 0
+        self._marks = (
+            len(self._pending_tags),
+            len(self._pending_fields),
+            len(self._pending_events),
+        )
+
+    def _write(self) -> None:
+        """Called before each statement that writes during a request."""
+        if self._in_request and not self._savepoint_open:
+            if self._writes:
+                raise RuntimeError("a request without a savepoint writes one statement only")
+            self._writes = 1
 
     def _end_request(self, failed: bool) -> None:
+        self._in_request = False
+        if self._savepoint_open:
+            self._savepoint_open = False
+            if failed:
+                self._db.execute("ROLLBACK TO request")
+            self._db.execute("RELEASE request")
         if failed:
-            self._db.execute("ROLLBACK TO request")
-            self._db.execute("RELEASE request")
-            # The caches may name what was just rolled back; they refill on demand.
-            self._kinds.clear()
-            self._tags.clear()
-        else:
-            self._db.execute("RELEASE request")
+            # Forget what the request queued, and its cache entries: the caches must
+            # name only rows that are stored or pending.
+            tags_mark, fields_mark, events_mark = self._marks
+            self._tags.difference_update(self._pending_tags[tags_mark:])
+            for team, name, _ in self._pending_fields[fields_mark:]:
+                self._kinds.pop((team, name), None)
+            del self._pending_tags[tags_mark:]
+            del self._pending_fields[fields_mark:]
+            del self._pending_events[events_mark:]
+
+    def _write_pending(self) -> None:
+        """Write the queued catalogue rows and events (inside the group transaction)."""
+        db = self._db
+        if self._pending_tags:
+            db.executemany(
+                "INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)", self._pending_tags
+            )
+            self._pending_tags.clear()
+        if self._pending_fields:
+            db.executemany(
+                "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)", self._pending_fields
+            )
+            self._pending_fields.clear()
+        if self._pending_events:
+            db.executemany(
+                "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)",
+                self._pending_events,
+            )
+            self._pending_events.clear()
 
     def flush(self) -> None:
         """Commit the group transaction, if one is open. If the commit fails, the
@@ -173,8 +272,16 @@ class Store:
             return
         self._group_open = False
         try:
+            if not self._db.in_transaction:
+                # SQLite rolled the group back itself (after a full disk, say):
+                # writing the pending rows now would commit them on their own.
+                raise StoreError("the transaction was rolled back by the database")
+            self._write_pending()
             self._db.execute("COMMIT")
         except BaseException:
+            self._pending_tags.clear()
+            self._pending_fields.clear()
+            self._pending_events.clear()
             self._kinds.clear()
             self._tags.clear()
             if self._db.in_transaction:
@@ -193,6 +300,7 @@ class Store:
     def add_team(self, team_id: str, key_hash: str, *, configured: bool) -> TeamRow:
         """Create a team (inside a write transaction)."""
         encrypted_id = new_id()
+        self._write()
         cursor = self._db.execute(
             "INSERT INTO teams (team_id, key_hash, encrypted_id, configured) VALUES (?, ?, ?, ?)",
             (team_id, key_hash, encrypted_id, int(configured)),
@@ -202,6 +310,7 @@ class Store:
 
     def set_team_key(self, pk: int, key_hash: str, *, configured: bool) -> None:
         """Replace a team's key hash (inside a write transaction)."""
+        self._write()
         self._db.execute(
             "UPDATE teams SET key_hash = ?, configured = ? WHERE id = ?",
             (key_hash, int(configured), pk),
@@ -211,10 +320,7 @@ class Store:
 
     def find_contact(self, team: int, email_key: str) -> ContactRow | None:
         """The team's contact whose lower-cased email is ``email_key``."""
-        row = self._db.execute(
-            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? AND email_key = ?",  # noqa: S608
-            (team, email_key),
-        ).fetchone()
+        row = self._cursor.execute(_FIND_CONTACT, (team, email_key)).fetchone()
         return None if row is None else _contact(row)
 
     def contacts(self, team: int) -> list[ContactRow]:
@@ -231,55 +337,53 @@ class Store:
 
     def save_contact(self, team: int, contact: ContactRow) -> None:
         """Insert or update a contact (inside a write transaction)."""
-        tags = _encode(contact.tags)
-        fields = _encode(contact.fields)
+        email = contact.email
         if contact.pk is None:
-            cursor = self._db.execute(
-                "INSERT INTO contacts (team, email, email_key, encrypted_id, first_name, "
-                "last_name, company, birthday, tags, fields) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    team,
-                    contact.email,
-                    contact.email.lower(),
-                    contact.encrypted_id,
-                    contact.first_name,
-                    contact.last_name,
-                    contact.company,
-                    contact.birthday,
-                    tags,
-                    fields,
-                ),
-            )
+            params: list[Any] = [team, email, email.lower(), contact.encrypted_id]
+        else:
+            params = [email, email.lower()]
+        mask = 0
+        # The optional columns that are set; the others are NULL in the statement.
+        if contact.first_name is None:
+            mask = 1
+        else:
+            params.append(contact.first_name)
+        if contact.last_name is None:
+            mask |= 2
+        else:
+            params.append(contact.last_name)
+        if contact.company is None:
+            mask |= 4
+        else:
+            params.append(contact.company)
+        if contact.birthday is None:
+            mask |= 8
+        else:
+            params.append(contact.birthday)
+        # Text, not bytes: bytes are bound through the same slow lookup as None.
+        params.append(_encode(contact.tags).decode())
+        params.append(_encode(contact.fields).decode())
+        self._write()
+        if contact.pk is None:
+            cursor = self._cursor.execute(_INSERT_CONTACT[mask], params)
             contact.pk = cursor.lastrowid
         else:
-            self._db.execute(
-                "UPDATE contacts SET email = ?, email_key = ?, first_name = ?, last_name = ?, "
-                "company = ?, birthday = ?, tags = ?, fields = ? WHERE team = ? AND id = ?",
-                (
-                    contact.email,
-                    contact.email.lower(),
-                    contact.first_name,
-                    contact.last_name,
-                    contact.company,
-                    contact.birthday,
-                    tags,
-                    fields,
-                    team,
-                    contact.pk,
-                ),
-            )
+            params.append(team)
+            params.append(contact.pk)
+            self._cursor.execute(_UPDATE_CONTACT[mask], params)
 
     # Catalogues
 
     def add_tags(self, team: int, names: Sequence[str]) -> None:
-        """Create the tags the team does not have yet (inside a write transaction)."""
+        """Create the tags the team does not have yet (inside a request; written by
+        :meth:`flush`)."""
         known = self._tags
-        new = [(team, name) for name in names if (team, name) not in known]
-        if new:
-            self._db.executemany("INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)", new)
-            # Tags are only ever removed by reset(), which clears this cache.
-            known.update(new)
+        for name in names:
+            tag = (team, name)
+            if tag not in known:
+                # Tags are only ever removed by reset(), which clears this cache.
+                known.add(tag)
+                self._pending_tags.append(tag)
 
     def field_kinds(self, team: int, names: Sequence[str]) -> dict[str, str]:
         """The kind (``text`` or ``number``) of each named field the team has."""
@@ -300,36 +404,40 @@ class Store:
         return kinds
 
     def add_fields(self, team: int, kinds: dict[str, str]) -> None:
-        """Create fields with their kinds (inside a write transaction; they are
-        cached by the next :meth:`field_kinds` after the commit)."""
-        self._db.executemany(
-            "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)",
-            [(team, name, kind) for name, kind in kinds.items()],
-        )
+        """Create fields with their kinds (inside a request; written by :meth:`flush`,
+        known to :meth:`field_kinds` at once)."""
+        cache = self._kinds
+        pending = self._pending_fields
+        for name, kind in kinds.items():
+            cache[(team, name)] = kind
+            pending.append((team, name, kind))
 
     # Events
 
     def add_events(self, team: int, events: Sequence[EventRow], at: str) -> list[int]:
-        """Append events in order (inside a write transaction); their new ids."""
+        """Append events in order (inside a request; written by :meth:`flush`);
+        their new ids."""
         if not events:
             return []
         first = self._next_event
-        self._next_event = first + len(events)
-        ids = list(range(first, first + len(events)))
+        last = first + len(events) - 1
+        ids = list(range(first, last + 1))
         payload = _encode(
             [
                 (i, e.type, e.email, e.previous_email, e.tag, e.field, e.value)
                 for i, e in zip(ids, events, strict=True)
             ]
         )
-        self._db.execute(
-            "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)",
-            (ids[-1], team, at, payload),
-        )
+        self._pending_events.append((last, team, at, payload.decode()))
+        self._next_event = last + 1
         return ids
 
     def events(self, team: int, after: int = 0) -> list[dict[str, Any]]:
         """The team's events with ids above ``after``, oldest first, in wire form."""
+        if self._group_open:
+            # A reader on the same connection sees the open group, as before events
+            # were queued: the queued ones are written into it first.
+            self._write_pending()
         rows = self._db.execute(
             "SELECT at, events FROM events WHERE team = ? AND last_id > ? ORDER BY last_id",
             (team, after),
