@@ -51,4 +51,4 @@ def client(session: nox.Session) -> None:
     if not session.python:
         session.skip("no other CPython 3.10+ on this machine")
     session.install("-q", "-e", ".[test]")
-    session.run("pytest", "-q", "-p", "no:randomly", "tests/client", *session.posargs)
+    session.run("pytest", "-q", "tests/client", *session.posargs)
