@@ -14,16 +14,6 @@ from sendx._version import __version__
 if TYPE_CHECKING:
     from sendx._client import AsyncSendX, SendX
     from sendx._hooks import RequestEvent, ResponseEvent, RetryEvent
-    from sendx._outbox_async import AsyncOutbox
-    from sendx._outbox_sync import Outbox
-    from sendx._outbox_types import (
-        FlushResult,
-        OutboxCall,
-        OutboxClosedError,
-        OutboxFullError,
-        OutboxStats,
-        SpoolLockedError,
-    )
     from sendx._policies import RetryPolicy, Timeout
     from sendx.errors import (
         APIConnectionError,
@@ -41,6 +31,16 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from sendx.models import Contact, Increment, decrement, increment
+    from sendx.outbox._async import AsyncOutbox
+    from sendx.outbox._sync import Outbox
+    from sendx.outbox._types import (
+        FlushResult,
+        OutboxCall,
+        OutboxClosedError,
+        OutboxFullError,
+        OutboxStats,
+        SpoolLockedError,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -82,10 +82,10 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "SendX": "sendx._client",
     "AsyncSendX": "sendx._client",
-    "Outbox": "sendx._outbox_sync",
-    "AsyncOutbox": "sendx._outbox_async",
+    "Outbox": "sendx.outbox._sync",
+    "AsyncOutbox": "sendx.outbox._async",
     **{
-        name: "sendx._outbox_types"
+        name: "sendx.outbox._types"
         for name in (
             "FlushResult",
             "OutboxStats",

@@ -20,9 +20,9 @@ from sendx.errors import InvalidRequestError
 from sendx.resources.contacts import AsyncContacts, Contacts
 
 if TYPE_CHECKING:
-    from sendx._outbox_async import AsyncOutbox
-    from sendx._outbox_sync import Outbox
-    from sendx._outbox_types import OutboxCall
+    from sendx.outbox._async import AsyncOutbox
+    from sendx.outbox._sync import Outbox
+    from sendx.outbox._types import OutboxCall
 
 __all__ = ["AsyncSendX", "SendX"]
 
@@ -182,7 +182,7 @@ class SendX(_ClientBase):
     ) -> Outbox:
         """A background :class:`sendx.Outbox` delivering through this client: worker
         threads, an optional durable SQLite ``spool``; see ``docs/outbox.md``."""
-        from sendx._outbox_sync import Outbox
+        from sendx.outbox._sync import Outbox
 
         return Outbox(
             self,
@@ -282,7 +282,7 @@ class AsyncSendX(_ClientBase):
 
         The same options as :meth:`SendX.outbox` but ``atexit_timeout``; see
         ``docs/outbox.md``."""
-        from sendx._outbox_async import AsyncOutbox
+        from sendx.outbox._async import AsyncOutbox
 
         return AsyncOutbox(
             self,

@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from sendx._bulk_read import FileFormatError, guess_format, read_rows
+from sendx.bulk._read import FileFormatError, guess_format, read_rows
 
 
 def write(tmp_path: pathlib.Path, name: str, data: bytes) -> str:

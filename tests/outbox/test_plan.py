@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import sendx
-from sendx._outbox_base import identify_entry, track_entry
-from sendx._outbox_calls import Entry, Merger
-from sendx._outbox_plan import Batch, Plan
+from sendx.outbox._base import identify_entry, track_entry
+from sendx.outbox._calls import Entry, Merger
+from sendx.outbox._plan import Batch, Plan
 
 
 def ident(email: str, ident_id: int, **kwargs: Any) -> Entry:

@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sendx._outbox_replay import replay_file
+    from sendx.outbox._replay import replay_file
 
     def action() -> int:
         with make_client(args, max_connections=max(1, args.concurrency)) as client:

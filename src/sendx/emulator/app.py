@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import types
-from collections.abc import Callable, Generator, MutableMapping
+from collections.abc import Callable, Generator, MutableMapping, Sequence
 from typing import Any
 
 import msgspec
@@ -371,7 +371,7 @@ class EmulatorApp:
         self,
         team: TeamRow,
         result: merge.MergeResult,
-        ids: list[int],
+        ids: Sequence[int],
         at: str,
         data: dict[str, Any] | None,
     ) -> Callable[[], None] | None:

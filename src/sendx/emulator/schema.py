@@ -60,5 +60,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # here), so a reader polling with ?after=ID never misses or repeats one.
         "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
     ),
+    # Version 2 changes no table, only what an events row holds: the events of every
+    # request of one group commit for one team, each event with its own time as an
+    # 8th element. Version 2 still reads version 1 rows (no 8th element: the row's
+    # ``at``); the version number makes an older emulator refuse the newer rows
+    # with a clear message instead of failing to read them.
+    (),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

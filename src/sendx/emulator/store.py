@@ -43,8 +43,10 @@ class StoreError(Exception):
 _encode = msgspec.json.encode
 _decode_tags = msgspec.json.Decoder(list[str]).decode
 _decode_fields = msgspec.json.Decoder(dict[str, str]).decode
-_Text = str | None
-_decode_events = msgspec.json.Decoder(list[tuple[int, str, str, _Text, _Text, _Text, _Text]]).decode
+# An events row holds [id, type, email, previous_email, tag, field, value, at] per
+# event; rows written before schema version 2 lack the ``at`` (the row's applies).
+_decode_events = msgspec.json.Decoder(list[tuple[Any, ...]]).decode
+_Event = tuple[int, str, str, str | None, str | None, str | None, str | None, str]
 
 _CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
 _FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? AND email_key = ?"  # noqa: S608
@@ -128,7 +130,7 @@ class Store:
         # field is also in its cache, so the requests of the group see them.
         self._pending_tags: list[tuple[int, str]] = []
         self._pending_fields: list[tuple[int, str, str]] = []
-        self._pending_events: list[tuple[int, int, str, str]] = []
+        self._pending_events: list[tuple[int, list[_Event]]] = []
         # One cursor for the statements of every identify (a new one per call costs).
         self._cursor = self._db.cursor()
         self._group_open = False
@@ -259,9 +261,21 @@ class Store:
             )
             self._pending_fields.clear()
         if self._pending_events:
+            # One row per team for the whole group, however many requests it holds:
+            # a row costs about as much to insert as the dozen events in it.
+            by_team: dict[int, list[_Event]] = {}
+            for team, events in self._pending_events:
+                rows = by_team.get(team)
+                if rows is None:
+                    by_team[team] = list(events)
+                else:
+                    rows.extend(events)
             db.executemany(
                 "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)",
-                self._pending_events,
+                [
+                    (events[-1][0], team, events[-1][7], _encode(events).decode())
+                    for team, events in by_team.items()
+                ],
             )
             self._pending_events.clear()
 
@@ -414,22 +428,16 @@ class Store:
 
     # Events
 
-    def add_events(self, team: int, events: Sequence[EventRow], at: str) -> list[int]:
+    def add_events(self, team: int, events: Sequence[EventRow], at: str) -> range:
         """Append events in order (inside a request; written by :meth:`flush`);
         their new ids."""
-        if not events:
-            return []
         first = self._next_event
-        last = first + len(events) - 1
-        ids = list(range(first, last + 1))
-        payload = _encode(
-            [
-                (i, e.type, e.email, e.previous_email, e.tag, e.field, e.value)
-                for i, e in zip(ids, events, strict=True)
-            ]
-        )
-        self._pending_events.append((last, team, at, payload.decode()))
-        self._next_event = last + 1
+        ids = range(first, first + len(events))
+        if events:
+            self._pending_events.append(
+                (team, [(i, *event, at) for i, event in zip(ids, events, strict=True)])
+            )
+            self._next_event = ids.stop
         return ids
 
     def events(self, team: int, after: int = 0) -> list[dict[str, Any]]:
@@ -443,10 +451,12 @@ class Store:
             (team, after),
         ).fetchall()
         out = []
-        for at, payload in rows:
-            for event_id, kind, email, previous, tag, field_name, value in _decode_events(payload):
+        for row_at, payload in rows:
+            for entry in _decode_events(payload):
+                event_id, kind, email, previous, tag, field_name, value = entry[:7]
                 if event_id <= after:
                     continue
+                at = entry[7] if len(entry) > 7 else row_at
                 event: dict[str, Any] = {"id": event_id, "type": kind, "email": email}
                 if previous is not None:
                     event["previous_email"] = previous

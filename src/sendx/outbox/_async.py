@@ -18,17 +18,17 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sendx._outbox_base import OutboxBase, identify_entry, track_entry
-from sendx._outbox_calls import Entry, build_call
-from sendx._outbox_plan import Batch
-from sendx._outbox_types import (
+from sendx._policies import RetryPolicy
+from sendx.outbox._base import OutboxBase, identify_entry, track_entry
+from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._plan import Batch
+from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
     OutboxClosedError,
     OutboxFullError,
     OutboxStats,
 )
-from sendx._policies import RetryPolicy
 from sendx.resources.contacts import CustomFieldValue
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ from typing import Any
 import msgspec
 
 from sendx._core import Call
-from sendx._outbox_types import OutboxCall
 from sendx._policies import NOT_APPLIED_STATUSES, RETRYABLE_STATUSES
 from sendx._validation import is_increment_text
 from sendx.errors import APIConnectionError, APIStatusError, SendXError
+from sendx.outbox._types import OutboxCall
 
 __all__ = [
     "IDENTIFY",

@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sendx._outbox_calls import entry_from_record, read_dead_letters
 from sendx.errors import SendXError
+from sendx.outbox._calls import entry_from_record, read_dead_letters
 
 if TYPE_CHECKING:
     from sendx._client import SendX
@@ -41,7 +41,7 @@ def replay_file(path: str, client: SendX, *, concurrency: int = 8) -> ReplayResu
     if not os.path.exists(path):
         raise SendXError(f"no such file: {path!r}")
     os.rename(path, working)
-    from sendx._outbox_sync import Outbox
+    from sendx.outbox._sync import Outbox
 
     outbox = Outbox(
         client,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sendx._outbox_types import (
+from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
     OutboxClosedError,
@@ -20,8 +20,8 @@ from sendx._outbox_types import (
 )
 
 if TYPE_CHECKING:
-    from sendx._outbox_async import AsyncOutbox
-    from sendx._outbox_sync import Outbox
+    from sendx.outbox._async import AsyncOutbox
+    from sendx.outbox._sync import Outbox
 
 __all__ = [
     "AsyncOutbox",
@@ -39,11 +39,11 @@ def __getattr__(name: str) -> Any:
     # The sync and async machinery load apart: an asyncio app never starts threads'
     # modules it does not use, and the reverse.
     if name == "Outbox":
-        from sendx._outbox_sync import Outbox
+        from sendx.outbox._sync import Outbox
 
         return Outbox
     if name == "AsyncOutbox":
-        from sendx._outbox_async import AsyncOutbox
+        from sendx.outbox._async import AsyncOutbox
 
         return AsyncOutbox
     raise AttributeError(f"module 'sendx.outbox' has no attribute {name!r}")

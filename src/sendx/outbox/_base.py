@@ -12,7 +12,9 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sendx._outbox_calls import (
+from sendx._policies import RetryPolicy
+from sendx.errors import InvalidRequestError
+from sendx.outbox._calls import (
     IDENTIFY,
     TRACK,
     DeadLetterFile,
@@ -20,11 +22,9 @@ from sendx._outbox_calls import (
     failure_reason,
     is_transient,
 )
-from sendx._outbox_plan import Batch, Plan
-from sendx._outbox_types import FlushResult, OutboxCall, OutboxStats
-from sendx._policies import RetryPolicy
-from sendx._spool import Spool
-from sendx.errors import InvalidRequestError
+from sendx.outbox._plan import Batch, Plan
+from sendx.outbox._spool import Spool
+from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats
 from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 
 __all__ = [

@@ -16,7 +16,7 @@ import heapq
 import itertools
 from collections import deque
 
-from sendx._outbox_calls import Entry, Merger
+from sendx.outbox._calls import Entry, Merger
 
 __all__ = ["Batch", "Plan"]
 

@@ -20,9 +20,9 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 
-from sendx._outbox_calls import IDENTIFY, TRACK, Entry
-from sendx._outbox_types import SpoolLockedError
 from sendx.errors import InvalidRequestError
+from sendx.outbox._calls import IDENTIFY, TRACK, Entry
+from sendx.outbox._types import SpoolLockedError
 
 __all__ = ["Spool"]
 

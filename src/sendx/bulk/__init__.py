@@ -19,16 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sendx._bulk_progress import Progress
-from sendx._bulk_read import FORMATS, FileFormatError, Row, guess_format, read_rows
-from sendx._outbox_base import identify_entry
-from sendx._outbox_calls import Entry, failure_reason
-from sendx._outbox_types import OutboxCall
+from sendx.bulk._progress import Progress
+from sendx.bulk._read import FORMATS, FileFormatError, Row, guess_format, read_rows
 from sendx.errors import InvalidRequestError, SendXError
+from sendx.outbox._base import identify_entry
+from sendx.outbox._calls import Entry, failure_reason
+from sendx.outbox._types import OutboxCall
 
 if TYPE_CHECKING:
     from sendx._client import SendX
-    from sendx._outbox_sync import Outbox
+    from sendx.outbox._sync import Outbox
 
 __all__ = ["BulkImportError", "ImportResult", "Progress", "import_file"]
 
@@ -183,7 +183,7 @@ def import_file(
             f"an interrupted import left {spool_path!r}: continue it with --resume, "
             "or delete that file to start over"
         )
-    from sendx._outbox_sync import Outbox
+    from sendx.outbox._sync import Outbox
 
     counts = {"failed": 0}
     lock = threading.Lock()
