@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 import string
@@ -20,12 +21,26 @@ _ID_TABLE = bytes(ord(_ALPHABET[b % 62]) if b < 248 else 0 for b in range(256))
 _ID_DROP = bytes(range(248, 256))
 
 
+# Ids are cut from one large draw of random bytes rather than one draw (a system
+# call) each: the characters are as uniform and independent either way. A deque's
+# popleft is atomic, so threads never get the same id; a forked child drops the
+# parent's ids.
+_ids: collections.deque[str] = collections.deque()
+_ID_LENGTH = 22
+_ID_BATCH = 4096  # random bytes per draw: about 180 ids
+os.register_at_fork(after_in_child=_ids.clear)
+
+
 def new_id() -> str:
     """A random 22-character alphanumeric id, SendX's ``encryptedId`` format."""
-    while True:
-        chars = os.urandom(32).translate(_ID_TABLE, _ID_DROP)
-        if len(chars) >= 22:  # fails with odds below 1e-6; then draw again
-            return chars[:22].decode("ascii")
+    try:
+        return _ids.popleft()
+    except IndexError:
+        chars = os.urandom(_ID_BATCH).translate(_ID_TABLE, _ID_DROP).decode("ascii")
+        _ids.extend(
+            chars[i : i + _ID_LENGTH] for i in range(0, len(chars) - _ID_LENGTH + 1, _ID_LENGTH)
+        )
+        return _ids.popleft()
 
 
 def hash_key(api_key: str | bytes) -> str:
