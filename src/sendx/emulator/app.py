@@ -99,6 +99,27 @@ def contact_wire(team: TeamRow, contact: ContactRow) -> dict[str, Any]:
     }
 
 
+class _Wire(msgspec.Struct, rename="camel", gc=False):
+    """identify's ``data``, as :func:`contact_wire` builds it: a Struct encodes in
+    less time than a dict takes to build."""
+
+    encrypted_team_id: str
+    encrypted_id: str
+    tags: list[str]
+    first_name: str | None
+    last_name: str | None
+    email: str
+    company: str
+    birthday: str | None
+    custom_fields: dict[str, str]
+
+
+class _Answer(msgspec.Struct, gc=False):
+    status: str
+    message: str
+    data: _Wire
+
+
 def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
     try:
         return decoder.decode(body)
@@ -303,7 +324,7 @@ class EmulatorApp:
                 and store.find_contact(team.pk, new_email.lower()) is not None
             ):
                 raise ApiError(409, "newEmail belongs to another contact of this team")
-            kinds = store.field_kinds(team.pk, list(fields)) if fields else {}
+            kinds = store.field_kinds(team.pk, fields) if fields else {}
         # Every check is done before the first write: a refused call writes nothing.
         result = merge.identify(
             current,
@@ -334,9 +355,20 @@ class EmulatorApp:
             # Remembered now, not after the commit: a request of this same turn must
             # see the binding (the group commit restores the cache if it fails).
             self.auth.remember(team)
-        data = contact_wire(team, result.contact)
-        answer = _encode({"status": "200", "message": "OK", "data": data})
-        return answer, self._notifier(team, result, ids, at, data) if self.rules else None
+        contact = result.contact
+        data = _Wire(
+            team.encrypted_id,
+            contact.encrypted_id,
+            contact.tags,
+            contact.first_name,
+            contact.last_name,
+            contact.email,
+            contact.company or "",
+            contact.birthday,
+            contact.fields,
+        )
+        answer = _encode(_Answer("200", "OK", data))
+        return answer, self._notifier(team, result, ids, at, None) if self.rules else None
 
     def _track(
         self, team: TeamRow | None, email: str | None, body: bytes

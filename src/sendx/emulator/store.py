@@ -15,7 +15,7 @@ emulator close to the raw server's throughput. The per-team catalogues (``tags``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -399,7 +399,7 @@ class Store:
                 known.add(tag)
                 self._pending_tags.append(tag)
 
-    def field_kinds(self, team: int, names: Sequence[str]) -> dict[str, str]:
+    def field_kinds(self, team: int, names: Iterable[str]) -> dict[str, str]:
         """The kind (``text`` or ``number``) of each named field the team has."""
         kinds: dict[str, str] = {}
         cache = self._kinds
