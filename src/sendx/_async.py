@@ -16,7 +16,18 @@ import aiohttp
 import yarl
 
 from sendx import _core
-from sendx._core import Call, Done, Endpoint, Failure, FailureKind, Wait
+from sendx._core import (
+    MAX_RESPONSE_BYTES,
+    BodyFailure,
+    Call,
+    Done,
+    Endpoint,
+    Failure,
+    FailureKind,
+    Wait,
+    body_deadline_failure,
+    body_size_failure,
+)
 from sendx._hooks import Observer
 from sendx._policies import RetryPolicy, Timeout
 
@@ -50,6 +61,28 @@ def classify(exc: BaseException) -> Failure:
 
 def _seconds(value: float) -> float | None:
     return None if value == float("inf") else value
+
+
+async def read_body(response: aiohttp.ClientResponse, deadline_at: float) -> bytes:
+    """The whole body, at most ``MAX_RESPONSE_BYTES``, read by the call's deadline.
+
+    Each wait for bytes is bounded by the read timeout; checking the clock between
+    chunks bounds the whole read, so a server trickling bytes cannot hold a call past
+    its deadline by more than one read timeout.
+    """
+    length = response.content_length
+    if length is not None and length > MAX_RESPONSE_BYTES:
+        response.close()
+        raise body_size_failure()
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await response.content.readany():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES or time.monotonic() > deadline_at:
+            response.close()  # never hand a half-read connection back to the pool
+            raise body_size_failure() if size > MAX_RESPONSE_BYTES else body_deadline_failure()
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class AsyncShell:
@@ -141,9 +174,9 @@ class AsyncShell:
                     timeout=self._client_timeout(*limits),
                     allow_redirects=False,
                 ) as response:
-                    body = await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                failure = classify(exc)
+                    body = await read_body(response, state.deadline_at)
+            except (aiohttp.ClientError, asyncio.TimeoutError, BodyFailure) as exc:
+                failure = exc.failure if isinstance(exc, BodyFailure) else classify(exc)
                 now = time.monotonic()
                 observer.response(
                     call.method, call.path, state.attempt, None, now - began, failure.kind.value

@@ -30,6 +30,10 @@ from sendx.errors import (
 )
 
 __all__ = [
+    "MAX_RESPONSE_BYTES",
+    "BodyFailure",
+    "body_deadline_failure",
+    "body_size_failure",
     "Call",
     "Done",
     "Endpoint",
@@ -103,6 +107,11 @@ class Endpoint:
         return f"{self.path_prefix}{call.path}?{query}"
 
 
+#: The largest answer a client reads. SendX's answers are well under a kilobyte; a
+#: bigger one means a wrong base URL or a misbehaving proxy, and must not fill memory.
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+
 class FailureKind(enum.Enum):
     """What went wrong below HTTP, as far as it tells whether the request was sent."""
 
@@ -111,10 +120,11 @@ class FailureKind(enum.Enum):
     TLS = "tls"  # the handshake failed: not sent, and retrying will not help
     READ_TIMEOUT = "read timeout"  # sent; the server may have applied it
     DISCONNECTED = "disconnected"  # sent; the server may have applied it
+    TOO_LARGE = "answer too large"  # sent; not SendX (its answers are small): no retry
 
     @property
     def request_sent(self) -> bool:
-        return self in (FailureKind.READ_TIMEOUT, FailureKind.DISCONNECTED)
+        return self in (FailureKind.READ_TIMEOUT, FailureKind.DISCONNECTED, FailureKind.TOO_LARGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +133,25 @@ class Failure:
 
     kind: FailureKind
     detail: str
+
+
+class BodyFailure(Exception):
+    """Raised by a shell while reading an answer that must be cut short: too large, or
+    still arriving when the call's deadline passed. Carries the :class:`Failure`."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+def body_size_failure() -> BodyFailure:
+    """An answer over :data:`MAX_RESPONSE_BYTES`."""
+    return BodyFailure(Failure(FailureKind.TOO_LARGE, f"more than {MAX_RESPONSE_BYTES} bytes"))
+
+
+def body_deadline_failure() -> BodyFailure:
+    """An answer still arriving when the call's deadline passed."""
+    return BodyFailure(Failure(FailureKind.READ_TIMEOUT, "the deadline passed during the answer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +308,8 @@ def after_failure(
         )
     elif kind is FailureKind.TLS:
         advice = "; check the base URL and the machine's CA certificates"
+    elif kind is FailureKind.TOO_LARGE:
+        advice = "; SendX's answers are small: check base_url / SENDX_BASE_URL"
     else:
         advice = "; check base_url / SENDX_BASE_URL and the network"
     error = error_class(
@@ -287,7 +318,7 @@ def after_failure(
         request_sent=kind.request_sent,
     )
     if (
-        kind is FailureKind.TLS
+        kind in (FailureKind.TLS, FailureKind.TOO_LARGE)
         or state.attempt > state.policy.max_retries
         or (kind.request_sent and not call.idempotent)
     ):

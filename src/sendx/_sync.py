@@ -16,11 +16,22 @@ import urllib3
 from urllib3 import exceptions as u3
 
 from sendx import _core
-from sendx._core import Call, Done, Endpoint, Failure, FailureKind, Wait
+from sendx._core import (
+    MAX_RESPONSE_BYTES,
+    BodyFailure,
+    Call,
+    Done,
+    Endpoint,
+    Failure,
+    FailureKind,
+    Wait,
+    body_deadline_failure,
+    body_size_failure,
+)
 from sendx._hooks import Observer
 from sendx._policies import RetryPolicy, Timeout
 
-__all__ = ["SyncShell", "SyncTransport", "classify", "urllib3_timeout"]
+__all__ = ["SyncShell", "SyncTransport", "classify", "read_body", "urllib3_timeout"]
 
 T = TypeVar("T")
 
@@ -49,6 +60,37 @@ def classify(exc: Exception) -> Failure:
     else:
         kind = FailureKind.DISCONNECTED
     return Failure(kind, _detail(exc))
+
+
+_CHUNK = 64 * 1024
+
+
+def read_body(response: Any, deadline_at: float) -> bytes:
+    """The whole body of ``response``, at most ``MAX_RESPONSE_BYTES``, read by the
+    call's deadline.
+
+    Each wait for bytes is bounded by the read timeout (cut to the deadline when the
+    attempt began); checking the clock between chunks bounds the whole read too, so a
+    server trickling one byte at a time cannot hold a call past its deadline by more
+    than one read timeout. A body cut short closes its connection rather than
+    returning it half-read to the pool.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := response.read1(_CHUNK):
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise body_size_failure()
+            if time.monotonic() > deadline_at:
+                raise body_deadline_failure()
+            chunks.append(chunk)
+    except BaseException:
+        response.close()
+        response.release_conn()
+        raise
+    response.release_conn()
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _detail(exc: BaseException) -> str:
@@ -169,9 +211,11 @@ class SyncShell:
                     call.body,
                     endpoint.headers,
                     self._urllib3_timeout(*limits),
+                    preload_content=False,
                 )
-            except u3.HTTPError as exc:
-                failure = classify(exc)
+                body = read_body(response, state.deadline_at)
+            except (u3.HTTPError, BodyFailure) as exc:
+                failure = exc.failure if isinstance(exc, BodyFailure) else classify(exc)
                 now = time.monotonic()
                 observer.response(
                     call.method, call.path, state.attempt, None, now - began, failure.kind.value
@@ -189,7 +233,7 @@ class SyncShell:
                     call,
                     response.status,
                     response.headers,
-                    response.data,
+                    body,
                     now=now,
                     wall_now=time.time(),
                     random=random.random(),
