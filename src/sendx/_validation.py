@@ -40,12 +40,23 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _mask_email(value: str) -> str:
+    """An address as error messages show it: enough to find the typo, not the person
+    (``'j***@gmail'``). Emails are personal data and messages end up in logs."""
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return f"{value[:1]!r}... ({len(value)} characters, no '@')"
+    return repr(f"{local[:1]}***@{domain[:40]}")
+
+
 def check_email(value: Any, field: str = "email") -> str:
     """An address is accepted when it is surely one: ``local@domain``.
 
     Deliberately lenient, as SendX is: the local part may hold ``+``, spaces (quoted
     local parts allow them) and non-ASCII; the domain must be non-empty with no
-    whitespace. Rejected: no ``@``, an empty side, control characters, over 254 chars.
+    whitespace. Rejected: no ``@``, an empty side, control characters, whitespace at
+    either end (``" ann@x.io"`` would be another contact than ``"ann@x.io"``), over
+    254 chars. The message masks the address.
     """
     if not isinstance(value, str):
         raise InvalidRequestError(
@@ -59,6 +70,8 @@ def check_email(value: Any, field: str = "email") -> str:
         problem = "is empty"
     elif len(value) > MAX_EMAIL_LENGTH:
         problem = f"is longer than {MAX_EMAIL_LENGTH} characters"
+    elif value != value.strip():
+        problem = "has leading or trailing whitespace"
     elif not at:
         problem = "has no '@'"
     elif not local.strip():
@@ -69,7 +82,7 @@ def check_email(value: Any, field: str = "email") -> str:
         problem = "contains control characters"
     if problem:
         raise InvalidRequestError(
-            f"{field} {problem}: {_show(value)} is not an email address", field=field
+            f"{field} {problem}: {_mask_email(value)} is not an email address", field=field
         )
     return value
 

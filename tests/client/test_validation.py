@@ -21,7 +21,8 @@ BAD_IDENTIFY: list[tuple[str, dict[str, Any], str, str]] = [
     ("empty email", {"email": ""}, "email", "is empty"),
     ("no @", {"email": "john.doe.gmail.com"}, "email", "has no '@'"),
     ("nothing before @", {"email": "@x.io"}, "email", "nothing before"),
-    ("blank before @", {"email": "  @x.io"}, "email", "nothing before"),
+    ("blank before @", {"email": "\t@x.io"}, "email", "whitespace"),
+    ("leading space", {"email": " ann@x.io"}, "email", "leading or trailing whitespace"),
     ("nothing after @", {"email": "john@"}, "email", "no valid domain"),
     ("domain without dot", {"email": "john@localhost"}, "email", "no valid domain"),
     ("space in domain", {"email": "john@x .io"}, "email", "no valid domain"),
@@ -178,6 +179,7 @@ def _reference_email_ok(value: str) -> bool:
     return bool(
         value
         and len(value) <= 254
+        and value == value.strip()
         and at
         and local.strip()
         and domain
