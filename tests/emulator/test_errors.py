@@ -62,7 +62,11 @@ BAD_IDENTIFY = [
         b'{"email": "a@x.io", "customFields": {"": "x"}}',
         "customFields has an empty or non-string name (''); every custom field needs a name",
     ),
-    ("no @", b'{"email": "nobody"}', "email has no '@': 'n'... (6 characters, no '@') is not an email address"),
+    (
+        "no @",
+        b'{"email": "nobody"}',
+        "email has no '@': 'n'... (6 characters, no '@') is not an email address",
+    ),
     (
         "no domain",
         b'{"email": "a@b"}',
@@ -108,7 +112,12 @@ def test_bad_identify_is_400_and_changes_nothing(
 
 BAD_TRACK = [
     ("no email", None, b"{}", "the email query parameter is required"),
-    ("invalid email", "nope", b"{}", "email has no '@': 'n'... (4 characters, no '@') is not an email address"),
+    (
+        "invalid email",
+        "nope",
+        b"{}",
+        "email has no '@': 'n'... (4 characters, no '@') is not an email address",
+    ),
     ("malformed JSON", "a@x.io", b"{", "the request body is not valid JSON"),
     (
         "addTags a string",
