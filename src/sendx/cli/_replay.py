@@ -18,7 +18,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Send every call of FILE (a dead-letter file of the outbox or of "
             "'sendx import') again, in order per contact. Calls that fail again are "
-            "written back to FILE with their new reason; exit code 1 if any did."
+            "written back to FILE with their new reason; exit code 1 if any did. "
+            "If a replay of FILE was interrupted, the same command continues it "
+            "without sending any call twice."
         ),
     )
     parser.add_argument("file", metavar="FILE")
@@ -34,11 +36,21 @@ def _run(args: argparse.Namespace) -> int:
 
     def action() -> int:
         with make_client(args, max_connections=max(1, args.concurrency)) as client:
-            result = replay_file(args.file, client, concurrency=max(1, args.concurrency))
+            try:
+                result = replay_file(args.file, client, concurrency=max(1, args.concurrency))
+            except KeyboardInterrupt:
+                print(
+                    "sendx replay: interrupted; the calls not yet sent are kept: run "
+                    f"'sendx replay {args.file}' again to continue (calls already sent "
+                    "are not sent again)",
+                    file=sys.stderr,
+                )
+                return 130
         print(
             f"sendx replay: {result.sent:,} sent, {result.failed:,} failed again"
             + (f", {result.malformed:,} unreadable line(s) kept" if result.malformed else "")
-            + (f" (back in {args.file})" if result.failed or result.malformed else ""),
+            + (f" (back in {args.file})" if result.failed or result.malformed else "")
+            + ("; an interrupted replay was finished" if result.resumed else ""),
             file=sys.stderr,
         )
         return 0 if not (result.failed or result.malformed) else 1

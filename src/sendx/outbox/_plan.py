@@ -170,3 +170,7 @@ class Plan:
     def deferred(self) -> list[Batch]:
         """The batches waiting for a retry."""
         return [batch for _, _, batch in self._delayed]
+
+    def clear_deferred(self) -> None:
+        """Forget the batches waiting for a retry (the outbox gave up on them at close)."""
+        self._delayed.clear()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, identify_entry, track_entry
-from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._calls import Entry, build_call, failure_reason
 from sendx.outbox._plan import Batch
 from sendx.outbox._types import (
     FlushResult,
@@ -270,14 +270,21 @@ class Outbox(OutboxBase):
             return
         self._after_success(batch)
         with self._lock:
+            if id(batch) not in self._plan.flying:
+                return  # the exit hook already saved it as uncertain
             self._locked_sent(batch)
             self._locked_progress()
 
     def _after_failure(self, batch: Batch, error: BaseException) -> None:
         action, delay = self._decide(batch, error)
-        if action == "dead":
-            self._dead_letter(batch, error)
         with self._lock:
+            # Claim the batch: the exit hook may have saved it meanwhile.
+            if self._plan.flying.pop(id(batch), None) is None:
+                return
+            if action != "dead" and self._stopping and self._spool is None:
+                # close() has given up on everything else: no retry starts now, and
+                # the call goes to the dead-letter file instead of being forgotten.
+                action = "closed"
             if action == "retry":
                 self._plan.defer(batch, time.monotonic() + delay)
                 self._retried += 1
@@ -286,12 +293,24 @@ class Outbox(OutboxBase):
                 return
             if action == "split":
                 self._plan.split(batch)
-            else:
-                self._plan.done(batch)
-                self._failed += len(batch.entries)
-            self._locked_progress()
+                self._locked_progress()
+                return
+        # Written before the call leaves the schedule, so that a flush that sees
+        # nothing pending also sees the dead-letter line.
         if action == "dead":
-            self._report_error(batch, error)
+            self._dead_letter(batch, error)
+        else:
+            reason = failure_reason(error)[0]
+            self._dead.write(
+                batch.entries,
+                f"the outbox was closed before this call was delivered (last error: {reason})",
+                None,
+            )
+        with self._lock:
+            self._plan.done(batch)
+            self._failed += len(batch.entries)
+            self._locked_progress()
+        self._report_error(batch, error)
 
     def _locked_progress(self) -> None:
         plan = self._plan
@@ -338,11 +357,13 @@ class Outbox(OutboxBase):
         return self._shutdown(timeout, drain=True)
 
     def _shutdown(self, timeout: float | None, *, drain: bool) -> FlushResult:
-        # drain=False (the import, after SendX refused the key): no new request starts;
-        # the ones in flight end, and everything else stays pending in the spool.
+        # drain=False (the import and the replay when interrupted, or after SendX
+        # refused the key): no new request starts; the ones in flight end, and
+        # everything else stays pending in the spool. It also stops the workers of an
+        # outbox whose close() was interrupted (Ctrl-C while it waited).
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
-            if self._closed:
+            if self._closed and (drain or self._stopping):
                 return FlushResult(0, 0, self._plan.pending)
             self._closed = True
             if not drain:
@@ -364,25 +385,36 @@ class Outbox(OutboxBase):
             self._spool.close()
         if self._own_shell and self._shell is not None and not alive:
             self._shell.close()
-        _LIVE.discard(self)
+        if not alive:
+            _LIVE.discard(self)  # else the exit hook saves what is still in flight
         with self._lock:
             return FlushResult(result.sent, result.failed, self._plan.pending)
 
     def _give_up_waiting(self) -> None:
         with self._lock:
             entries = self._plan.waiting()
-            entries += [entry for batch in self._plan.deferred() for entry in batch.entries]
+            deferred = self._plan.deferred()
+            self._plan.clear_deferred()
+            entries += [entry for batch in deferred for entry in batch.entries]
+            entries.sort(key=lambda e: e.id)
             self._plan.pending -= len(entries)
             self._save_leftovers(entries, "the outbox was closed before this call was delivered")
 
     def _rescue_in_flight(self) -> None:
         """At exit, calls in flight in an in-memory outbox die with the process: save
-        them too (SendX may have applied them, so a replay may send one twice; losing
-        it would be worse). A spool keeps them anyway."""
+        them too, as uncertain (SendX may have applied them; losing them would be
+        worse). A spool keeps them anyway."""
         if self._spool is None:
             with self._lock:
-                flying = [e for batch in self._plan.flying.values() for e in batch.entries]
-                self._save_leftovers(flying, "in flight when the process exited")
+                batches = list(self._plan.flying.values())
+                self._plan.flying.clear()
+                flying = [entry for batch in batches for entry in batch.entries]
+                self._plan.pending -= len(flying)
+                self._save_leftovers(
+                    flying,
+                    "in flight when the process exited: SendX may have applied it; check "
+                    "the contact, then replay this line if it was not applied",
+                )
 
     def _reset_after_fork(self) -> None:
         super()._reset_after_fork()
