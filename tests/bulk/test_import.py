@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -176,3 +178,32 @@ def test_refused_credentials_stop_the_import_and_keep_the_rest(
     assert run(emu, team, "import", str(source), "--resume") == 1  # 1: refused rows
     assert run(emu, team, "replay", str(tmp_path / "p.csv.failed.jsonl")) == 0
     assert len(contacts(emu, team)) == 3001
+
+
+def test_uncertain_rows_recovered_on_resume_count_as_failed(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The import dies while sending a rename (not idempotent): `--resume` does not send
+    it again but dead-letters it as possibly applied, and that row counts as failed:
+    in the summary, the errors file and the exit code (1), with the replay hint."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email,new_email\nm@x.io,n@x.io\nq@x.io,\n", "utf-8")
+    code = (
+        "import os, sendx._sync\n"
+        "from sendx.cli import main\n"
+        "sendx._sync.SyncShell.request = lambda self, call: os._exit(9)  # dies sending\n"
+        f"main(['import', {str(source)!r}, '--concurrency', '1', '--api-key', {KEY!r},"
+        f" '--team-id', {team!r}, '--base-url', {emu.base_url!r}])\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
+    assert run(emu, team, "import", str(source), "--resume") == 1
+    err = capsys.readouterr().err
+    assert "1 sent, 1 failed" in err
+    assert f"sendx replay {tmp_path / 'p.csv.failed.jsonl'}" in err
+    [error] = lines(tmp_path / "p.csv.errors.jsonl")
+    assert error["line"] == 2
+    assert "may have applied" in error["reason"]
+    [failed] = lines(tmp_path / "p.csv.failed.jsonl")
+    assert failed["body"]["newEmail"] == "n@x.io"
+    assert [c["email"] for c in contacts(emu, team)] == ["q@x.io"]

@@ -185,11 +185,14 @@ def import_file(
         )
     from sendx.outbox._sync import Outbox
 
-    counts = {"failed": 0}
+    counts = {"failed": 0, "failed_before": 0}
     lock = threading.Lock()
     errors_file = _ErrorsFile(errors_path, append=exists)
 
     refused = threading.Event()
+    # Set once the earlier runs' count is known. Rows recovered as uncertain from the
+    # spool are reported while the outbox is being built, before that.
+    counting: list[Outbox] = []
 
     def on_error(call: OutboxCall, error: BaseException) -> None:
         reason, status = failure_reason(error)
@@ -199,10 +202,10 @@ def import_file(
             refused.set()
         with lock:
             counts["failed"] += 1
-            total = failed_before + counts["failed"]
-        outbox._spool.insert_marked(None, _FAILED, str(total))  # type: ignore[union-attr]
+            total = counts["failed_before"] + counts["failed"]
+        if counting:
+            counting[0]._spool.insert_marked(None, _FAILED, str(total))  # type: ignore[union-attr]
 
-    failed_before = 0
     try:
         outbox: Outbox = Outbox(
             client,
@@ -218,7 +221,7 @@ def import_file(
         raise
     spool_db = outbox._spool
     assert spool_db is not None
-    offset = line = bad_before = 0
+    offset = line = bad_before = failed_before = 0
     identity = _identity(path, fmt, extra_tags)
     recorded = spool_db.get_mark(_FILE)
     if recorded is None:
@@ -235,6 +238,11 @@ def import_file(
         if mark:
             offset, line, bad_before = (int(part) for part in mark.split())
         failed_before = int(spool_db.get_mark(_FAILED) or 0)
+    with lock:
+        counts["failed_before"] = failed_before
+        counting.append(outbox)
+        if counts["failed"]:  # uncertain rows recovered from the spool
+            spool_db.insert_marked(None, _FAILED, str(failed_before + counts["failed"]))
     first_line = line + 1
     rows = bad = 0
     interrupted = False

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sendx._policies import RetryPolicy
-from sendx.errors import InvalidRequestError
+from sendx.errors import InvalidRequestError, SendXError
 from sendx.outbox._calls import (
     IDENTIFY,
     TRACK,
@@ -41,6 +41,12 @@ logger = logging.getLogger("sendx.outbox")
 DEFAULT_OUTBOX_RETRY = RetryPolicy(max_retries=5, backoff_initial=2.0, backoff_max=120.0)
 
 ON_FULL = ("block", "drop", "raise")
+
+UNCERTAIN_REASON = (
+    "in flight when the previous process stopped and not idempotent (an increment or a "
+    "rename): SendX may have applied it; check the contact, then replay this line if it "
+    "was not applied"
+)
 
 
 def identify_entry(
@@ -163,15 +169,17 @@ class OutboxBase:
         ready, uncertain = spool.load()
         if uncertain:
             # Sending these again could apply an increment or a rename twice.
-            self._dead.write(
-                uncertain,
-                "in flight when the previous process stopped and not idempotent (an "
-                "increment or a rename): SendX may have applied it; check the contact, "
-                "then replay this line if it was not applied",
-                None,
-            )
+            self._dead.write(uncertain, UNCERTAIN_REASON, None)
             spool.delete([entry.id for entry in uncertain])
             self._failed += len(uncertain)
+            # They failed for good like any other dead-lettered call: on_error hears of
+            # them (the import counts its failed rows there).
+            callback = self._on_error
+            for entry in uncertain if callback is not None else ():
+                try:
+                    callback(entry.public(), SendXError(UNCERTAIN_REASON))
+                except Exception:
+                    logger.exception("outbox: on_error raised")
         for entry in ready:
             self._plan.add(entry)
         self._recovered = len(ready)
