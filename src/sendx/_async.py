@@ -7,7 +7,6 @@ first use inside the running event loop, so a client may be built outside one.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from typing import Any, TypeVar
@@ -29,6 +28,7 @@ from sendx._core import (
     body_size_failure,
 )
 from sendx._hooks import Observer
+from sendx._os_reasons import describe
 from sendx._policies import RetryPolicy, Timeout
 
 __all__ = ["AsyncShell"]
@@ -52,11 +52,7 @@ def classify(exc: BaseException) -> Failure:
         kind = FailureKind.READ_TIMEOUT
     else:
         kind = FailureKind.DISCONNECTED
-    detail = type(exc).__name__
-    # os.strerror, not exc.strerror: asyncio's text names the host and port.
-    if isinstance(exc, OSError) and exc.errno:
-        detail = f"{detail}: {os.strerror(exc.errno)}"
-    return Failure(kind, detail)
+    return Failure(kind, describe(exc))
 
 
 def _seconds(value: float) -> float | None:

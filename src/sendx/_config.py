@@ -38,8 +38,9 @@ def resolve_settings(api_key: str | None, team_id: str | None, base_url: str | N
     if not team_id:
         missing.append("the team id (argument team_id or environment variable SENDX_TEAM_ID)")
     if not api_key or not team_id:  # i.e. missing is not empty
+        where = "both are" if len(missing) == 2 else "it is"
         raise InvalidRequestError(
-            "SendX needs " + " and ".join(missing) + "; both are in SendX under Settings > API",
+            "SendX needs " + " and ".join(missing) + f"; {where} in SendX under Settings > API",
             field="api_key" if not api_key else "team_id",
         )
     return Settings(
@@ -72,6 +73,13 @@ def check_base_url(base_url: str | None) -> str:
         raise InvalidRequestError(
             f"base_url must be an http:// or https:// URL such as {DEFAULT_BASE_URL} "
             f"(got {base_url!r})",
+            field="base_url",
+        )
+    if parts.username is not None or parts.password is not None:
+        # Credentials in the URL would show in reprs and logs; SendX never uses them.
+        raise InvalidRequestError(
+            "base_url must not hold a user name or password (user:password@host); "
+            "SendX authenticates with the api_key header only",
             field="base_url",
         )
     if parts.query or parts.fragment:

@@ -25,6 +25,7 @@ from sendx._version import __version__
 from sendx.errors import (
     APIConnectionError,
     APITimeoutError,
+    InvalidRequestError,
     SendXError,
     error_for_status,
 )
@@ -76,6 +77,34 @@ class Call(Generic[T]):
     decode: Callable[[bytes], T]
 
 
+#: Headers the client owns: a user's ``headers=`` may not set them, so the key is sent
+#: once, only as ``api_key``, and no ``Authorization`` header is ever sent.
+RESERVED_HEADERS = frozenset(
+    {"api_key", "authorization", "host", "content-length", "content-type", "transfer-encoding"}
+)
+
+
+def check_extra_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The user's extra headers, refused when they would replace one the client owns or
+    could split the request (CR or LF in a name or value)."""
+    checked: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidRequestError("headers must map strings to strings", field="headers")
+        if name.strip().lower() in RESERVED_HEADERS:
+            raise InvalidRequestError(
+                f"headers may not set {name!r}, a header the client controls; the API "
+                "key is sent only as the api_key header, from api_key / SENDX_API_KEY",
+                field="headers",
+            )
+        if any(ch in name + value for ch in "\r\n\x00") or not name.strip():
+            raise InvalidRequestError(
+                f"header {name!r} has an empty name or a line break", field="headers"
+            )
+        checked[name] = value
+    return checked
+
+
 class Endpoint:
     """The fixed part of every request to one SendX account: URL prefix and headers."""
 
@@ -95,7 +124,7 @@ class Endpoint:
             "Accept-Encoding": "identity",
             "Content-Type": "application/json",
             "User-Agent": user_agent,
-            **(extra_headers or {}),
+            **check_extra_headers(extra_headers),
         }
 
     def target(self, call: Call[Any]) -> str:

@@ -6,7 +6,6 @@ retries and redirects are off: the core decides every retry, once, for both clie
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Mapping
@@ -29,6 +28,7 @@ from sendx._core import (
     body_size_failure,
 )
 from sendx._hooks import Observer
+from sendx._os_reasons import describe
 from sendx._policies import RetryPolicy, Timeout
 
 __all__ = ["SyncShell", "SyncTransport", "classify", "read_body", "urllib3_timeout"]
@@ -59,7 +59,7 @@ def classify(exc: Exception) -> Failure:
         kind = FailureKind.CONNECT  # no connection was taken: nothing was sent
     else:
         kind = FailureKind.DISCONNECTED
-    return Failure(kind, _detail(exc))
+    return Failure(kind, describe(exc))
 
 
 _CHUNK = 64 * 1024
@@ -91,15 +91,6 @@ def read_body(response: Any, deadline_at: float) -> bytes:
         raise
     response.release_conn()
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _detail(exc: BaseException) -> str:
-    reason = exc
-    while reason.__context__ is not None and not isinstance(reason, OSError):
-        reason = reason.__context__
-    if isinstance(reason, OSError) and reason.errno:
-        return f"{type(exc).__name__}: {os.strerror(reason.errno)}"
-    return type(exc).__name__
 
 
 def urllib3_timeout(connect: float | None, read: float | None) -> urllib3.Timeout:

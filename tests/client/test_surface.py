@@ -176,3 +176,30 @@ def test_keys_that_cannot_be_a_header_are_refused(key: str) -> None:
     assert caught.value.field == "api_key"
     assert "KEY" not in str(caught.value)
     assert "K\u00e9Y" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Authorization": "Bearer x"}, {"API_KEY": "other"}, {"Host": "h"}, {"X-A": "a\r\nb"}],
+)
+def test_extra_headers_cannot_replace_the_clients_own(headers: dict[str, str]) -> None:
+    """headers= may add headers, never a second key, an Authorization header, or a
+    line break that would split the request."""
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        sendx.SendX("k", "t", headers=headers)
+    assert caught.value.field == "headers"
+
+
+def test_credentials_in_base_url_are_refused() -> None:
+    """user:password@host would show in reprs and logs; SendX never uses it."""
+    with pytest.raises(sendx.InvalidRequestError, match="user name or password") as caught:
+        sendx.SendX("k", "t", base_url="http://user:pw@127.0.0.1:1/api/v1")
+    assert "pw" not in str(caught.value)
+
+
+def test_a_missing_key_alone_is_named_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SENDX_API_KEY", raising=False)
+    with pytest.raises(sendx.InvalidRequestError) as caught:
+        sendx.SendX(None, "t")
+    assert "SENDX_API_KEY" in str(caught.value)
+    assert "team" not in str(caught.value)
