@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import signal
 import sys
 import threading
@@ -133,6 +134,13 @@ def _run(args: argparse.Namespace) -> int:
             return 1
         accepted = ", ".join(sorted(teams)) if teams else "any team id (bound to its first API key)"
         print(f"sendx emulator: {emulator.base_url} (teams: {accepted})", flush=True)
+        if not _is_loopback(args.host):
+            print(
+                f"sendx emulator: warning: listening on {args.host}, beyond this machine; "
+                "the control plane under /_emulator has no authentication",
+                file=sys.stderr,
+                flush=True,
+            )
         while not stop.wait(1.0):
             pass
         emulator.stop()
@@ -142,3 +150,13 @@ def _run(args: argparse.Namespace) -> int:
         emulator.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: may be reachable from outside
