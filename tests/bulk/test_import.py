@@ -207,3 +207,46 @@ def test_uncertain_rows_recovered_on_resume_count_as_failed(
     [failed] = lines(tmp_path / "p.csv.failed.jsonl")
     assert failed["body"]["newEmail"] == "n@x.io"
     assert [c["email"] for c in contacts(emu, team)] == ["q@x.io"]
+
+
+def test_resume_without_a_spool_is_refused(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a completed import there is nothing to resume: `--resume` refuses (exit 2,
+    one line saying how to start again) and sends nothing."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email\nw1@x.io\nw2@x.io\n", "utf-8")
+    assert run(emu, team, "import", str(source)) == 0
+    capsys.readouterr()
+    assert run(emu, team, "import", str(source), "--resume") == 2
+    err = capsys.readouterr().err
+    assert "nothing to resume" in err
+    assert "without --resume" in err
+    requests: list[Any] = []
+    with (
+        sendx.SendX(KEY, team, base_url=emu.base_url, on_request=requests.append) as client,
+        pytest.raises(BulkImportError, match="nothing to resume"),
+    ):
+        import_file(str(source), client, resume=True, progress=Progress(enabled=False))
+    assert requests == []
+    assert not (tmp_path / "p.csv.sendx-spool").exists()
+
+
+def test_fresh_import_starts_a_new_failed_file(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second (not resumed) import does not append to the first one's failed file,
+    which a replay would then send twice: the old file is moved aside, and said so."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email,new_email\nm@x.io,\nn@x.io,\nm@x.io,n@x.io\n", "utf-8")
+    failed = tmp_path / "p.csv.failed.jsonl"
+    assert run(emu, team, "import", str(source), "--no-coalesce") == 1
+    assert len(lines(failed)) == 1
+    capsys.readouterr()
+    assert run(emu, team, "import", str(source), "--no-coalesce") == 1
+    assert len(lines(failed)) == 1
+    earlier = tmp_path / "p.csv.failed.jsonl.1"
+    assert len(lines(earlier)) == 1
+    assert str(earlier) in capsys.readouterr().err

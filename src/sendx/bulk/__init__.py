@@ -53,7 +53,8 @@ class ImportResult:
     the failed-calls file for ``sendx replay``), ``bad`` (invalid rows, in the errors
     file), ``pending`` (left in the spool when interrupted), ``first_line`` (where this
     run started reading), ``failed_before``/``bad_before`` (earlier runs of a resumed
-    import), ``elapsed`` seconds.
+    import), ``elapsed`` seconds, ``earlier_failed_path`` (where a fresh import moved
+    the failed-calls file of an earlier import, if there was one).
     """
 
     rows: int
@@ -67,6 +68,7 @@ class ImportResult:
     elapsed: float
     errors_path: str
     failed_path: str
+    earlier_failed_path: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -121,6 +123,22 @@ def _entry(row: Row, tags: list[str]) -> Entry:
         values.get("custom_fields"),
         ref=row.line,
     )
+
+
+def _set_aside(path: str) -> str | None:
+    """Rename an earlier import's failed file to ``PATH.N`` (the first free N); the
+    new name, or ``None`` when there was none (or it was empty)."""
+    try:
+        if os.path.getsize(path) == 0:
+            os.remove(path)
+            return None
+    except FileNotFoundError:
+        return None
+    number = 1
+    while os.path.exists(f"{path}.{number}"):
+        number += 1
+    os.rename(path, f"{path}.{number}")
+    return f"{path}.{number}"
 
 
 def _remove_spool(path: str) -> None:
@@ -182,6 +200,21 @@ def import_file(
         raise BulkImportError(
             f"an interrupted import left {spool_path!r}: continue it with --resume, "
             "or delete that file to start over"
+        )
+    if resume and not exists:
+        # Without a spool there is no position: going on would send every row again.
+        raise BulkImportError(
+            f"nothing to resume: no spool {spool_path!r} (the import of {path!r} "
+            "completed, or never started); to import the file again from its first "
+            "row, run the same command without --resume"
+        )
+    earlier_failed = None if exists else _set_aside(failed_path)
+    if earlier_failed is not None:
+        # A fresh import starts its own failed file: appending to an earlier run's
+        # would make a replay send that run's rows again.
+        progress.note(
+            f"sendx import: the failed rows of an earlier import were moved from "
+            f"{failed_path} to {earlier_failed}"
         )
     from sendx.outbox._sync import Outbox
 
@@ -326,6 +359,7 @@ def import_file(
         elapsed=time.monotonic() - started,
         errors_path=errors_path,
         failed_path=failed_path,
+        earlier_failed_path=earlier_failed,
     )
 
 

@@ -67,6 +67,16 @@ class Progress:
             self.stream.write(f"sendx import: {text}\n")
         self.stream.flush()
 
+    def note(self, text: str) -> None:
+        """Print one line of information (on its own line, even mid-bar)."""
+        if not self.enabled:
+            return
+        if self._drawn:
+            self.stream.write("\n")
+            self._drawn = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
     def finish(self, summary: str) -> None:
         """End the bar's line and print the summary."""
         if self._drawn:
