@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import pathlib
+import re
 import subprocess
 import sys
 from typing import Any
@@ -250,3 +252,32 @@ def test_fresh_import_starts_a_new_failed_file(
     earlier = tmp_path / "p.csv.failed.jsonl.1"
     assert len(lines(earlier)) == 1
     assert str(earlier) in capsys.readouterr().err
+
+
+def test_progress_counts_rows_finished_not_rows_read(emu: Any, tmp_path: pathlib.Path) -> None:
+    """The import reads far ahead of SendX (here the whole file at once); the share and
+    the counts it reports are those of rows finished: with 100 equal rows, the share
+    shown is the share of rows done."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email\n" + "".join(f"p{i:03d}@x.io\n" for i in range(100)), "utf-8")
+    stream = io.StringIO()
+    set_faults(emu, [{"path": "/api/v1/contact", "latency_ms": 20}])
+    try:
+        with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+            result = import_file(
+                str(source),
+                client,
+                concurrency=2,
+                progress=Progress(stream, tty=False, interval=0.1),
+            )
+    finally:
+        set_faults(emu, [])
+    assert result.sent == 100
+    shown = [
+        (float(m.group(1)), int(m.group(2)))
+        for m in re.finditer(r"(\d+\.\d)% (\d+) done", stream.getvalue())
+    ]
+    assert any(done < 90 for _, done in shown), shown
+    for share, done in shown:
+        assert abs(share - done) <= 1, shown

@@ -312,16 +312,12 @@ def import_file(
                 if refused.is_set():
                     break
                 if progress.due():
-                    stats = outbox.stats
-                    progress.report(
-                        done=stats.sent, failed=stats.failed + bad, fraction=row.end / size
-                    )
+                    progress.report_import(outbox.stats, bad, row.end, offset, rows, size)
         if (batch or bad_rows) and not refused.is_set():
             commit(mark)
         while not refused.is_set():
             flushed = outbox.flush(progress.interval)
-            stats = outbox.stats
-            progress.report(done=stats.sent, failed=stats.failed + bad, fraction=1.0)
+            progress.report_import(outbox.stats, bad, size, offset, rows, size)
             if not flushed.pending:
                 break
     except FileFormatError as exc:

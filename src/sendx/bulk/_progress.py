@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from sendx.outbox._types import OutboxStats
 
 __all__ = ["Progress"]
 
@@ -18,7 +21,7 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    """Reports ``done``/``failed`` rows against the share of the file read.
+    """Reports ``done``/``failed`` rows against the share of the file finished.
 
     ``stream`` defaults to stderr; ``tty`` (default: whether the stream is a terminal)
     chooses the bar; ``interval`` is the seconds between plain lines.
@@ -44,8 +47,13 @@ class Progress:
         """Whether it is time to report again."""
         return self.enabled and time.monotonic() - self._last >= self.interval
 
-    def report(self, *, done: int, failed: int, fraction: float | None) -> None:
-        """Draw the bar (terminal) or print one line."""
+    def report(self, *, done: int, failed: int, fraction: float | None, start: float = 0.0) -> None:
+        """Draw the bar (terminal) or print one line.
+
+        ``fraction`` is the share of the file finished (rows confirmed, failed or bad,
+        not merely read); ``start`` the share an earlier run had finished, so the time
+        left is estimated from this run's pace.
+        """
         if not self.enabled:
             return
         now = time.monotonic()
@@ -53,8 +61,8 @@ class Progress:
         elapsed = max(now - self.started, 1e-9)
         rate = done / elapsed
         eta = ""
-        if fraction is not None and 0 < fraction < 1 and done:
-            eta = f" ETA {_clock(elapsed * (1 - fraction) / fraction)}"
+        if fraction is not None and start < fraction < 1 and done:
+            eta = f" ETA {_clock(elapsed * (1 - fraction) / (fraction - start))}"
         share = "" if fraction is None else f"{fraction * 100:5.1f}% "
         text = f"{share}{done:,} done, {failed:,} failed, {rate:,.0f} rows/s{eta}"
         if self.tty:
@@ -66,6 +74,21 @@ class Progress:
         else:
             self.stream.write(f"sendx import: {text}\n")
         self.stream.flush()
+
+    def report_import(
+        self, stats: OutboxStats, bad: int, end: int, offset: int, rows: int, size: int
+    ) -> None:
+        """Report the rows finished, not the rows read (the import reads up to
+        ``max_pending`` rows ahead): the share finished is the bytes read, ``end``,
+        less those of the rows still pending at this run's average row size."""
+        average = (end - offset) / rows if rows else 0.0
+        finished = min(end, max(offset, end - stats.pending * average))
+        self.report(
+            done=stats.sent,
+            failed=stats.failed + bad,
+            fraction=finished / size,
+            start=offset / size,
+        )
 
     def note(self, text: str) -> None:
         """Print one line of information (on its own line, even mid-bar)."""
