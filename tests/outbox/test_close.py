@@ -50,15 +50,17 @@ def test_close_timeout_dead_letters_in_flight_and_retrying_calls(
 def test_in_flight_calls_are_saved_at_exit_as_uncertain(emu: Any, tmp_path: pathlib.Path) -> None:
     """A program closes its outbox with a short timeout and exits while a request is
     still in flight: the exit hook writes that call to the dead-letter file as
-    possibly applied, next to the calls that never started."""
+    possibly applied, next to the calls that never started; the call of the same
+    contact queued behind it comes after it in the file, so a replay keeps the order."""
     team = new_team()
     dead = tmp_path / "dead.jsonl"
     code = (
         "import sendx\n"
         f"c = sendx.SendX({KEY!r}, {team!r}, base_url={emu.base_url!r})\n"
-        f"o = c.outbox(dead_letters={str(dead)!r}, workers=1)\n"
+        f"o = c.outbox(dead_letters={str(dead)!r}, workers=1, coalesce=False)\n"
         "for i in range(3):\n"
-        "    o.identify(f'e{i}@x.io')\n"
+        "    o.identify(f'e{i}@x.io', tags=['first'])\n"
+        "o.identify('e0@x.io', tags=['second'])\n"
         "o.close(0.2)\n"
     )
     set_faults(emu, [{"path": "/api/v1/contact", "latency_ms": 3000}])
@@ -67,7 +69,16 @@ def test_in_flight_calls_are_saved_at_exit_as_uncertain(emu: Any, tmp_path: path
     finally:
         set_faults(emu, [])
     assert done.returncode == 0
-    lines = {line["email"]: line["reason"] for line in dead_lines(dead)}
-    assert sorted(lines) == ["e0@x.io", "e1@x.io", "e2@x.io"]
-    assert "may have applied" in lines["e0@x.io"]
-    assert "closed before" in lines["e1@x.io"]
+    lines = [(line["email"], line["body"]["tags"], line["reason"]) for line in dead_lines(dead)]
+    assert sorted((email, tags) for email, tags, _ in lines) == [
+        ("e0@x.io", ["first"]),
+        ("e0@x.io", ["second"]),
+        ("e1@x.io", ["first"]),
+        ("e2@x.io", ["first"]),
+    ]
+    reasons = {(email, tags[0]): reason for email, tags, reason in lines}
+    assert "may have applied" in reasons["e0@x.io", "first"]
+    assert "closed before" in reasons["e0@x.io", "second"]
+    assert "closed before" in reasons["e1@x.io", "first"]
+    e0 = [tags for email, tags, _ in lines if email == "e0@x.io"]
+    assert e0 == [["first"], ["second"]]

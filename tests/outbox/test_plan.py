@@ -185,3 +185,22 @@ def test_waiting_lists_what_is_neither_in_flight_nor_deferred() -> None:
     plan.defer(deferred, 10.0)
     assert [entry.id for entry in plan.waiting()] == [2, 4]
     assert [b.head.id for b in plan.deferred()] == [3]
+
+
+def test_forget_drops_given_up_calls_and_keeps_the_rest_in_order() -> None:
+    """At close the outbox forgets the calls it dead-lettered: they leave their queues
+    and the ready list; the call in flight still finishes normally and wakes the call
+    held behind it."""
+    plan = Plan(coalesce=False)
+    for number, email in enumerate(["a@x.io", "a@x.io", "b@x.io", "c@x.io"], 1):
+        plan.add(ident(email, number))
+    flying = plan.take(0)
+    assert flying is not None
+    assert ids(flying) == [1]
+    given_up = [entry for entry in plan.waiting() if entry.id in (3, 4)]
+    plan.forget(given_up)
+    assert plan.pending == 2
+    assert [entry.id for entry in plan.waiting()] == [2]
+    plan.done(flying)
+    assert ids(plan.take(0)) == [2]
+    assert plan.take(0) is None

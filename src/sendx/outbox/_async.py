@@ -316,21 +316,8 @@ class AsyncOutbox(OutboxBase):
         if self._spool is not None:
             return
         # No task runs any more (they were cancelled, or the loop is gone), so calls
-        # "in flight" were interrupted too and must be saved with the rest; SendX may
-        # have applied those, so they are marked as uncertain.
-        waiting = self._plan.waiting()  # before the lists below are emptied
-        flying = [entry for batch in self._plan.flying.values() for entry in batch.entries]
-        self._plan.flying.clear()
-        deferred = [entry for batch in self._plan.deferred() for entry in batch.entries]
-        self._plan.clear_deferred()
-        entries = sorted(waiting + deferred, key=lambda e: e.id)
-        self._plan.pending -= len(entries) + len(flying)
-        self._save_leftovers(
-            flying,
-            "in flight when the outbox was closed: SendX may have applied it; check the "
-            "contact, then replay this line if it was not applied",
-        )
-        self._save_leftovers(entries, "the outbox was closed before this call was delivered")
+        # "in flight" were interrupted too and must be saved with the rest.
+        self._locked_give_up("the outbox was closed")
 
     def _reset_after_fork(self) -> None:
         super()._reset_after_fork()

@@ -30,6 +30,7 @@ from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 __all__ = [
     "DEFAULT_OUTBOX_RETRY",
     "OutboxBase",
+    "closed_reason",
     "identify_entry",
     "track_entry",
 ]
@@ -80,6 +81,12 @@ def track_entry(
     """A validated track; raises ``InvalidRequestError`` in the caller."""
     call = track_call(email, add_tags=add_tags, remove_tags=remove_tags)
     return Entry(0, TRACK, email, None, call.body, True, ref)
+
+
+def closed_reason(error: BaseException) -> str:
+    """The dead-letter reason of a call whose attempt failed after close() gave up."""
+    reason = failure_reason(error)[0]
+    return f"the outbox was closed before this call was delivered (last error: {reason})"
 
 
 def _check_int(name: str, value: Any) -> int:
@@ -278,6 +285,41 @@ class OutboxBase:
         logger.warning(
             "outbox: %d undelivered call(s) written to %s", len(entries), self._dead.path
         )
+
+    def _locked_give_up(self, in_flight_when: str | None = None, skip: Iterable[int] = ()) -> None:
+        """At close, without a spool: write the calls that will not be sent to the
+        dead-letter file and forget them, in each contact's order.
+
+        With ``in_flight_when``, the calls in flight (but the batches in ``skip``) are
+        written first, as uncertain: their requests will never end. Otherwise a call
+        queued behind one in flight is held back, to be written after it (the worker
+        calls this again when that request ends), so a replay keeps the order.
+        """
+        plan = self._plan
+        if in_flight_when is not None:
+            skipped = set(skip)
+            batches = [batch for key, batch in plan.flying.items() if key not in skipped]
+            for batch in batches:
+                del plan.flying[id(batch)]
+            flying = [entry for batch in batches for entry in batch.entries]
+            plan.forget(flying)
+            self._save_leftovers(
+                flying,
+                f"in flight when {in_flight_when}: SendX may have applied it; check the "
+                "contact, then replay this line if it was not applied",
+            )
+        candidates = plan.waiting()  # before the deferred batches are forgotten
+        candidates += [entry for batch in plan.deferred() for entry in batch.entries]
+        plan.clear_deferred()
+        held = {key for batch in plan.flying.values() for key in batch.keys}
+        free = []
+        for entry in sorted(candidates, key=lambda e: e.id):
+            if held.intersection(entry.keys):
+                held.update(entry.keys)  # a rename holds its other address too
+            else:
+                free.append(entry)
+        plan.forget(free)
+        self._save_leftovers(free, "the outbox was closed before this call was delivered")
 
     def _report_error(self, batch: Batch, error: BaseException) -> None:
         callback = self._on_error

@@ -12,6 +12,7 @@ when :meth:`Plan.done` is called for it.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 from collections import deque
@@ -174,3 +175,23 @@ class Plan:
     def clear_deferred(self) -> None:
         """Forget the batches waiting for a retry (the outbox gave up on them at close)."""
         self._delayed.clear()
+
+    def forget(self, entries: list[Entry]) -> None:
+        """Drop calls that are neither in flight nor deferred (the outbox gave up on
+        them at close): out of their queues and the ready list, their contacts free."""
+        if not entries:
+            return
+        gone = {id(entry) for entry in entries}
+        queues = self._queues
+        for entry in entries:
+            for key in entry.keys:
+                queue = queues.get(key)
+                if queue is None:
+                    continue
+                with contextlib.suppress(ValueError):
+                    queue.remove(entry)
+                if not queue:
+                    del queues[key]
+            self._busy.difference_update(entry.keys)
+        self._ready = deque(entry for entry in self._ready if id(entry) not in gone)
+        self.pending -= len(entries)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sendx._policies import RetryPolicy
-from sendx.outbox._base import OutboxBase, identify_entry, track_entry
-from sendx.outbox._calls import Entry, build_call, failure_reason
+from sendx.outbox._base import OutboxBase, closed_reason, identify_entry, track_entry
+from sendx.outbox._calls import Entry, build_call
 from sendx.outbox._plan import Batch
 from sendx.outbox._types import (
     FlushResult,
@@ -114,6 +114,7 @@ class Outbox(OutboxBase):
         self._idle = 0
         self._blocked = 0
         self._stopping = False
+        self._finishing: set[int] = set()  # batches a worker is dead-lettering
 
     # -- putting ------------------------------------------------------------------------
 
@@ -273,13 +274,15 @@ class Outbox(OutboxBase):
             if id(batch) not in self._plan.flying:
                 return  # the exit hook already saved it as uncertain
             self._locked_sent(batch)
+            self._locked_after_close()
             self._locked_progress()
 
     def _after_failure(self, batch: Batch, error: BaseException) -> None:
         action, delay = self._decide(batch, error)
         with self._lock:
-            # Claim the batch: the exit hook may have saved it meanwhile.
-            if self._plan.flying.pop(id(batch), None) is None:
+            # The exit hook may have saved it meanwhile; if not, claim it (it stays in
+            # flight, so close() does not take its calls for waiting ones).
+            if id(batch) not in self._plan.flying:
                 return
             if action != "dead" and self._stopping and self._spool is None:
                 # close() has given up on everything else: no retry starts now, and
@@ -295,22 +298,26 @@ class Outbox(OutboxBase):
                 self._plan.split(batch)
                 self._locked_progress()
                 return
+            self._finishing.add(id(batch))
         # Written before the call leaves the schedule, so that a flush that sees
         # nothing pending also sees the dead-letter line.
         if action == "dead":
             self._dead_letter(batch, error)
         else:
-            reason = failure_reason(error)[0]
-            self._dead.write(
-                batch.entries,
-                f"the outbox was closed before this call was delivered (last error: {reason})",
-                None,
-            )
+            self._dead.write(batch.entries, closed_reason(error), None)
         with self._lock:
+            self._finishing.discard(id(batch))
             self._plan.done(batch)
             self._failed += len(batch.entries)
+            self._locked_after_close()
             self._locked_progress()
         self._report_error(batch, error)
+
+    def _locked_after_close(self) -> None:
+        # After close() gave up (in memory): the calls queued behind the one that just
+        # ended are written to the dead-letter file now, after it.
+        if self._stopping and self._spool is None:
+            self._locked_give_up()
 
     def _locked_progress(self) -> None:
         plan = self._plan
@@ -392,13 +399,7 @@ class Outbox(OutboxBase):
 
     def _give_up_waiting(self) -> None:
         with self._lock:
-            entries = self._plan.waiting()
-            deferred = self._plan.deferred()
-            self._plan.clear_deferred()
-            entries += [entry for batch in deferred for entry in batch.entries]
-            entries.sort(key=lambda e: e.id)
-            self._plan.pending -= len(entries)
-            self._save_leftovers(entries, "the outbox was closed before this call was delivered")
+            self._locked_give_up()
 
     def _rescue_in_flight(self) -> None:
         """At exit, calls in flight in an in-memory outbox die with the process: save
@@ -406,15 +407,7 @@ class Outbox(OutboxBase):
         worse). A spool keeps them anyway."""
         if self._spool is None:
             with self._lock:
-                batches = list(self._plan.flying.values())
-                self._plan.flying.clear()
-                flying = [entry for batch in batches for entry in batch.entries]
-                self._plan.pending -= len(flying)
-                self._save_leftovers(
-                    flying,
-                    "in flight when the process exited: SendX may have applied it; check "
-                    "the contact, then replay this line if it was not applied",
-                )
+                self._locked_give_up("the process exited", self._finishing)
 
     def _reset_after_fork(self) -> None:
         super()._reset_after_fork()
