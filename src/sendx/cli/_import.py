@@ -129,6 +129,6 @@ def _summary(result: Any, *, dry_run: bool) -> str:
         text += f"\n  errors (line and reason): {result.errors_path}"
     if result.failed or result.failed_before:
         text += f"\n  send refused rows again: sendx replay {result.failed_path}"
-    if getattr(result, "earlier_failed_path", None):
+    if result.earlier_failed_path:
         text += f"\n  failed rows of an earlier import: {result.earlier_failed_path}"
     return text
