@@ -3,6 +3,7 @@ starts after close() returned, and the counters add up."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import pathlib
 import subprocess
@@ -82,3 +83,34 @@ def test_in_flight_calls_are_saved_at_exit_as_uncertain(emu: Any, tmp_path: path
     assert "closed before" in reasons["e1@x.io", "first"]
     e0 = [tags for email, tags, _ in lines if email == "e0@x.io"]
     assert e0 == [["first"], ["second"]]
+
+
+def test_async_close_dead_letters_in_order_with_in_flight_as_uncertain(
+    emu: Any, tmp_path: pathlib.Path
+) -> None:
+    """An in-memory AsyncOutbox closed while a request is in flight cancels it: that
+    call is written first, as possibly applied, then the calls that never started;
+    nothing stays pending."""
+    dead = tmp_path / "dead.jsonl"
+
+    async def scenario() -> sendx.OutboxStats:
+        async with sendx.AsyncSendX(KEY, new_team(), base_url=emu.base_url) as client:
+            outbox = client.outbox(dead_letters=dead, workers=1, coalesce=False)
+            await outbox.identify("f0@x.io", tags=["first"])
+            await outbox.identify("f0@x.io", tags=["second"])
+            await outbox.identify("f1@x.io")
+            while not outbox._plan.flying:  # the first request has started
+                await asyncio.sleep(0.005)
+            await outbox.close(0.05)
+            return outbox.stats
+
+    set_faults(emu, [{"path": "/api/v1/contact", "latency_ms": 3000}])
+    try:
+        stats = asyncio.run(asyncio.wait_for(scenario(), 30))
+    finally:
+        set_faults(emu, [])
+    assert (stats.put, stats.sent, stats.failed, stats.pending) == (3, 0, 3, 0)
+    lines = [(line["email"], line["reason"]) for line in dead_lines(dead)]
+    assert [email for email, _ in lines] == ["f0@x.io", "f0@x.io", "f1@x.io"]
+    assert "may have applied" in lines[0][1]
+    assert all("closed before" in reason for _, reason in lines[1:])
