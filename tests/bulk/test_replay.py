@@ -64,6 +64,8 @@ def test_interrupted_replay_resumes_without_sending_twice(
     if stop == signal.SIGINT:
         assert child.returncode == 130
         assert f"sendx replay {dead}" in err
+    # The working copy is not a file to replay on its own (that would resend calls).
+    assert main(["replay", f"{dead}.replaying", *connection]) == 1
     code = main(["replay", str(dead), *connection])
     found = counters(emu, team)
     assert set(found.values()) <= {"1"}, "an increment was applied twice"
