@@ -134,6 +134,7 @@ class Store:
         # One cursor for the statements of every identify (a new one per call costs).
         self._cursor = self._db.cursor()
         self._group_open = False
+        self._group_broken = False
         # The state of the request in progress (see _begin_request).
         self._in_request = False
         self._savepoint_open = False
@@ -211,6 +212,10 @@ class Store:
         if not self._group_open:
             self._db.execute("BEGIN IMMEDIATE")
             self._group_open = True
+        elif not self._db.in_transaction:
+            # SQLite rolled the group back after an error (a full disk, say): a
+            # statement now would commit on its own. The group fails at flush().
+            raise StoreError("the transaction was rolled back by the database")
         if savepoint:
             self._db.execute("SAVEPOINT request")
         self._in_request = True
@@ -226,6 +231,9 @@ class Store:
         """Called before each statement that writes during a request."""
         if self._in_request and not self._savepoint_open:
             if self._writes:
+                # The first statement cannot be undone alone: the whole group fails
+                # at flush(), so that this request still changes nothing.
+                self._group_broken = True
                 raise RuntimeError("a request without a savepoint writes one statement only")
             self._writes = 1
 
@@ -286,6 +294,9 @@ class Store:
             return
         self._group_open = False
         try:
+            if self._group_broken:
+                self._group_broken = False
+                raise StoreError("a request of the group broke its one-statement promise")
             if not self._db.in_transaction:
                 # SQLite rolled the group back itself (after a full disk, say):
                 # writing the pending rows now would commit them on their own.
