@@ -23,8 +23,8 @@ The model speaks the wire form (camelCase dicts, as identify's ``data`` and
 are random; the state machine checks those for stability on its own.
 
 Points the issue leaves open follow docs/emulator.md, each marked "open point"
-below: the stored address takes the case of the latest call (no event for a
-case-only change); creating under a ``newEmail`` another contact holds is a 409;
+below: the stored address takes the case of the latest call (a case-only change
+is a contact_renamed like any other); creating under a ``newEmail`` another contact holds is a 409;
 a plain number sets a number field and other text on it is a 400; events of one
 call come as created/renamed, then tags, then fields, in the call's order;
 ``contact_renamed`` carries ``previous_email`` and ``field_changed`` the new
@@ -167,8 +167,8 @@ class ReferenceModel:
             if holder is not None and holder is not current:
                 raise ModelError(409, "newEmail belongs to another contact")
         # Open point (emulator): the stored spelling is the latest call's, so a call
-        # naming the contact in another case changes its address (without an event
-        # unless the address differs beyond case).
+        # naming the contact in another case changes its address, and like every
+        # change of the address that is a contact_renamed event.
         address = new_email if new_email is not None else email
         events: list[ModelEvent] = []
         if current is None:
@@ -176,7 +176,7 @@ class ReferenceModel:
             events.append(ModelEvent("contact_created", address))
         else:
             contact = copy.deepcopy(current)
-            if _key(address) != _key(current.email):
+            if address != current.email:
                 events.append(ModelEvent("contact_renamed", address, previous_email=current.email))
             contact.email = address
         for key, attr in (

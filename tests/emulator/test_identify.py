@@ -68,7 +68,8 @@ def test_our_client_reads_the_merged_contact(client: SendX) -> None:
 
 
 def test_email_matches_case_insensitively_and_keeps_the_latest_case(api: Api) -> None:
-    """One contact across case variants; its email has the case of the latest call."""
+    """One contact across case variants; its email has the case of the latest call, and
+    that change of spelling is a contact_renamed event (every change is an event)."""
     api.identify({"email": "Mixed@Example.com"})
     answer = json.loads(api.identify({"email": "mixed@example.COM", "company": "Acme"}).data)
     assert answer["data"]["email"] == "mixed@example.COM"
@@ -76,7 +77,12 @@ def test_email_matches_case_insensitively_and_keeps_the_latest_case(api: Api) ->
     assert len(contacts) == 1
     assert contacts[0]["company"] == "Acme"
     assert api.contact("MIXED@EXAMPLE.COM") == contacts[0]
-    assert [e["type"] for e in api.events()] == ["contact_created"]
+    events = api.events()
+    assert [e["type"] for e in events] == ["contact_created", "contact_renamed"]
+    assert events[1]["email"] == "mixed@example.COM"
+    assert events[1]["previous_email"] == "Mixed@Example.com"
+    api.identify({"email": "mixed@example.COM", "company": "Acme"})
+    assert len(api.events()) == 2  # the same spelling again changes nothing
 
 
 def test_identify_never_deletes(api: Api) -> None:
@@ -167,12 +173,16 @@ def test_rename_onto_another_contact_is_409_and_changes_nothing(api: Api) -> Non
     assert api.snapshot() == before
 
 
-def test_rename_to_the_same_address_is_no_rename(api: Api) -> None:
-    """newEmail equal to email (case aside) renames nothing; the case follows newEmail."""
+def test_rename_to_the_same_address_changes_at_most_its_spelling(api: Api) -> None:
+    """newEmail equal to email renames nothing; equal but for case, it changes only
+    the spelling (one contact_renamed event, no 409 against itself)."""
     api.identify({"email": "same@x.io"})
+    api.identify({"email": "same@x.io", "newEmail": "same@x.io"})
+    assert [e["type"] for e in api.events()] == ["contact_created"]
     data = json.loads(api.identify({"email": "same@x.io", "newEmail": "Same@X.io"}).data)["data"]
     assert data["email"] == "Same@X.io"
-    assert [e["type"] for e in api.events()] == ["contact_created"]
+    assert [e["type"] for e in api.events()] == ["contact_created", "contact_renamed"]
+    assert len(api.contacts()) == 1
 
 
 def test_new_email_of_an_unknown_contact_creates_it_there(api: Api) -> None:

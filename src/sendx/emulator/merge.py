@@ -149,7 +149,9 @@ def identify(
         )
         events = []
         result = MergeResult(contact, events, [], {}, False)
-        if address.lower() != current.email.lower():
+        # Any change of the address, even of its case alone, is a rename: every
+        # change is an event, and SendX keeps the spelling of the latest call.
+        if address != current.email:
             events.append(
                 _new(EventRow, ("contact_renamed", address, current.email, None, None, None))
             )
