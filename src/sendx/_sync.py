@@ -85,6 +85,8 @@ def read_body(response: Any, deadline_at: float) -> bytes:
             if time.monotonic() > deadline_at:
                 raise body_deadline_failure()
             chunks.append(chunk)
+            if response.length_remaining == 0:
+                break  # the whole Content-Length is in: spare the read that says so
     except BaseException:
         response.close()
         response.release_conn()
