@@ -52,6 +52,7 @@ _encode = msgspec.json.encode
 _TRACK_OK = _encode({"status": "200", "message": "OK", "data": "success"})
 _AUTH_ERROR = error_body(401, AUTH_MESSAGE)
 _MAX_QUERIES = 256
+_JSON = (b"content-type", b"application/json")
 _ALLOW_POST = ((b"allow", b"POST"),)
 _CLOSE = ((b"connection", b"close"),)
 
@@ -194,7 +195,15 @@ class EmulatorApp:
         if outcome.drop == "after":
             await self._drop(scope, receive)
             return
-        await respond(send, status, body, headers)
+        # respond(), inline: one coroutine less on every request.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [_JSON, (b"content-length", b"%d" % len(body)), *headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def _drop(self, scope: Scope, receive: Receive) -> None:
         """Close the connection without an answer."""
