@@ -198,3 +198,58 @@ def test_a_failed_commit_is_500_and_keeps_nothing(http: urllib3.PoolManager) -> 
             assert [c["email"] for c in api.contacts()] == ["kept@x.io", "next@x.io"]
         finally:
             store._db = real
+
+
+def test_a_version_1_database_is_migrated_and_its_events_kept(
+    tmp_path: Path, http: urllib3.PoolManager
+) -> None:
+    """A database written at schema version 1 (events rows without a per-event time)
+    opens at the current version: its contacts and events are read as they were, and
+    new events follow with higher ids."""
+    from sendx.emulator.schema import MIGRATIONS
+
+    db = tmp_path / "v1.db"
+    connection = sqlite3.connect(db)
+    for statement in MIGRATIONS[0]:
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO teams (id, team_id, key_hash, encrypted_id) VALUES (1, 'team1', ?, ?)",
+        ("0" * 64, "T" * 22),
+    )
+    connection.execute(
+        "INSERT INTO contacts (team, email, email_key, encrypted_id, tags) "
+        "VALUES (1, 'old@x.io', 'old@x.io', ?, '[\"vip\"]')",
+        ("C" * 22,),
+    )
+    connection.execute(
+        "INSERT INTO events (last_id, team, at, events) VALUES (2, 1, ?, ?)",
+        (
+            "2026-01-02T03:04:05.000Z",
+            '[[1,"contact_created","old@x.io",null,null,null,null],'
+            '[2,"tag_added","old@x.io",null,"vip",null,null]]',
+        ),
+    )
+    connection.execute("INSERT INTO counters (name, value) VALUES ('next_event', 3)")
+    connection.execute("PRAGMA user_version=1")
+    connection.commit()
+    connection.close()
+
+    with Emulator(db=db, teams={"team1": "key1"}) as emu:
+        api = Api(http, emu)
+        before = api.events(team="team1")
+        assert [(e["id"], e["type"], e.get("tag")) for e in before] == [
+            (1, "contact_created", None),
+            (2, "tag_added", "vip"),
+        ]
+        assert all(e["at"] == "2026-01-02T03:04:05.000Z" for e in before)
+        assert (
+            api.identify({"email": "old@x.io", "tags": ["new"]}, team="team1", key="key1").status
+            == 200
+        )
+        after = api.events(team="team1")
+        assert [e["type"] for e in after[2:]] == ["tag_added"]
+        assert after[2]["id"] > 2
+        assert api.contacts(team="team1")[0]["tags"] == ["vip", "new"]
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    check.close()
