@@ -14,6 +14,7 @@ import enum
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -367,22 +368,12 @@ def _decode_error_body(body: bytes) -> tuple[Any, str | None]:
     return decoded, message if isinstance(message, str) and message.strip() else None
 
 
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    408: "Request Timeout",
-    409: "Conflict",
-    413: "Payload Too Large",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
+def _reason(status: int) -> str | None:
+    """The standard reason phrase of ``status`` ("Not Found"), if it has one."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
 
 
 def status_error(
@@ -395,7 +386,7 @@ def status_error(
 ) -> SendXError:
     """The :class:`APIStatusError` subclass for a non-2xx answer."""
     decoded, message = _decode_error_body(body)
-    message = (message or _REASONS.get(status) or "no message")[:300]
+    message = (message or _reason(status) or "no message")[:300]
     if attempts > 1:
         message = f"{message} (after {attempts} attempts)"
     lowered = {k.lower(): v for k, v in headers.items()}

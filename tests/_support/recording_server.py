@@ -28,29 +28,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ["RecordedRequest", "RecordingServer", "Reply", "free_port"]
 
-_REASONS = {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    408: "Request Timeout",
-    409: "Conflict",
-    418: "I'm a teapot",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 #: What a server sends when nothing else is scripted: an identify envelope.
 DEFAULT_CONTACT = {
@@ -385,7 +368,10 @@ class RecordingServer:
 
 
 def _encode_reply(reply: Reply) -> bytes:
-    reason = _REASONS.get(reply.status, "Unknown")
+    try:
+        reason = HTTPStatus(reply.status).phrase
+    except ValueError:
+        reason = "Unknown"
     lines = [f"HTTP/1.1 {reply.status} {reason}"]
     names = {name.lower() for name, _ in reply.headers}
     lines.extend(f"{name}: {value}" for name, value in reply.headers)
