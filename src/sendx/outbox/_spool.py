@@ -33,6 +33,17 @@ _IDEMPOTENT = 1
 _STARTED = 2  # (literal in started()) a non-idempotent call was handed to the network at least once
 
 _INSERT = "INSERT INTO calls (kind, email, new_email, body, flags, ref) VALUES (?, ?, ?, ?, ?, ?)"
+_SET_MARK = (
+    "INSERT INTO marks (name, value) VALUES (?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+)
+
+
+def _row(entry: Entry) -> tuple[object, ...]:
+    """The values of ``_INSERT`` for ``entry``."""
+    flags = _IDEMPOTENT if entry.idempotent else 0
+    return (_KINDS[entry.kind], entry.email, entry.new_email, entry.body, flags, entry.ref)
+
 
 #: Connections of a parent process, kept alive (never closed) in a forked child:
 #: closing them there could checkpoint or unlink files the parent is still using.
@@ -92,48 +103,15 @@ class Spool:
 
     def insert(self, entry: Entry) -> int:
         """Commit ``entry``; return its id (the order of delivery after a restart)."""
-        values = (
-            _KINDS[entry.kind],
-            entry.email,
-            entry.new_email,
-            entry.body,
-            _IDEMPOTENT if entry.idempotent else 0,
-            entry.ref,
-        )
         with self._lock:
-            cursor = self._conn.execute(_INSERT, values)
+            cursor = self._conn.execute(_INSERT, _row(entry))
         return cursor.lastrowid  # type: ignore[return-value]
 
     def insert_marked(self, entry: Entry | None, mark: str, value: str) -> int | None:
         """Commit ``entry`` (if any) and set the mark ``mark`` in one transaction, so a
         reader of the mark (a resumed import) never sees one without the other."""
-        conn = self._conn
-        with self._lock:
-            conn.execute("BEGIN")
-            try:
-                row_id = None
-                if entry is not None:
-                    row_id = conn.execute(
-                        _INSERT,
-                        (
-                            _KINDS[entry.kind],
-                            entry.email,
-                            entry.new_email,
-                            entry.body,
-                            _IDEMPOTENT if entry.idempotent else 0,
-                            entry.ref,
-                        ),
-                    ).lastrowid
-                conn.execute(
-                    "INSERT INTO marks (name, value) VALUES (?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                    (mark, value),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return row_id
+        self.insert_many([] if entry is None else [entry], (mark, value))
+        return None if entry is None else entry.id
 
     def insert_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
         """Commit ``entries`` (setting their ids) and a mark in one transaction: one
@@ -143,23 +121,9 @@ class Spool:
             conn.execute("BEGIN")
             try:
                 for entry in entries:
-                    entry.id = conn.execute(
-                        _INSERT,
-                        (
-                            _KINDS[entry.kind],
-                            entry.email,
-                            entry.new_email,
-                            entry.body,
-                            _IDEMPOTENT if entry.idempotent else 0,
-                            entry.ref,
-                        ),
-                    ).lastrowid  # type: ignore[assignment]
+                    entry.id = conn.execute(_INSERT, _row(entry)).lastrowid  # type: ignore[assignment]
                 if mark is not None:
-                    conn.execute(
-                        "INSERT INTO marks (name, value) VALUES (?, ?) "
-                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                        mark,
-                    )
+                    conn.execute(_SET_MARK, mark)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
