@@ -13,12 +13,6 @@ from typing import Any
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "slow: a long test (minutes on a slow machine); deselect with -m 'not slow'"
-    )
-
-
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Any]:
     from sendx.emulator import Emulator

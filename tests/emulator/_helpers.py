@@ -1,20 +1,17 @@
-"""Helpers of the emulator tests: raw HTTP over a socket, the control plane, polling."""
+"""Helpers of the emulator tests: raw HTTP over a socket, the control plane."""
 
 from __future__ import annotations
 
 import json
 import socket
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import urllib3
 
 TEAM = "team-1"
 KEY = "key-1"
-T = TypeVar("T")
 
 
 @dataclass
@@ -142,15 +139,3 @@ class Api:
     def snapshot(self, team: str = TEAM) -> tuple[Any, Any]:
         """Everything a failed request must leave unchanged."""
         return self.contacts(team), self.events(team)
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.01) -> T:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from tests.emulator._helpers import wait_for
+from tests._support.polling import wait_for
 
 from sendx.cli import main
 

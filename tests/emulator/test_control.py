@@ -183,7 +183,7 @@ def test_answers_match_the_openapi_schemas(api: Api) -> None:
         "Faults",
         api.control("PUT", "/faults", {"faults": [{"status": 500, "path": "/x", "times": 2}]})[1],
     )
-    from tests.emulator._helpers import wait_for
+    from tests._support.polling import wait_for
 
     deliveries = wait_for(
         lambda: [

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import urllib3
-from tests.emulator._helpers import Api, wait_for
+from tests._support.polling import wait_for
+from tests.emulator._helpers import Api
 
 from sendx.emulator import Emulator
 from sendx.emulator.store import SCHEMA_VERSION, Store, StoreError

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import urllib3
-from tests.emulator._helpers import Api, wait_for
+from tests._support.polling import wait_for
+from tests.emulator._helpers import Api
 
 from sendx.emulator import Emulator
 from sendx.emulator.automations import RuleError, load_rules_file, sign

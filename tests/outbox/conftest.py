@@ -11,12 +11,6 @@ from tests.outbox.helpers import FAST_CLIENT_RETRY, KEY, new_team
 import sendx
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "slow: a long test (minutes on a slow machine); deselect with -m 'not slow'"
-    )
-
-
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Any]:
     """A running emulator with a temporary database, no latency."""

@@ -4,12 +4,13 @@ snapshots and per-contact event sequences (not tests themselves)."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from tests._support.polling import wait_for as _wait_for
 
 import sendx
 
@@ -82,12 +83,6 @@ def set_faults(emu: Any, faults: list[dict[str, Any]]) -> None:
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 30.0, interval: float = 0.01) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
+    """``tests._support.polling.wait_for`` with the longer default these tests need
+    (deliveries through a slowed emulator)."""
+    return _wait_for(condition, timeout, interval)
