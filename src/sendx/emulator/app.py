@@ -9,8 +9,7 @@ transaction. Webhooks for its events are queued after the commit, off the loop.
 from __future__ import annotations
 
 import asyncio
-import types
-from collections.abc import Callable, Generator, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 import msgspec
@@ -58,22 +57,22 @@ _CLOSE = ((b"connection", b"close"),)
 
 
 class _Group:
-    """The requests that share one commit; ``error`` tells how it ended."""
+    """The requests that share one commit: they wait on ``done``, then read ``error``."""
 
-    __slots__ = ("done", "error")
+    __slots__ = ("done", "error", "size")
 
-    def __init__(self) -> None:
-        self.done = False
+    def __init__(self, done: asyncio.Future[None]) -> None:
+        self.done = done
+        self.size = 0
         self.error: BaseException | None = None
 
 
-_INTERRUPTED = RuntimeError("the commit was interrupted")
-
-
-@types.coroutine
-def _next_turn() -> Generator[None, None, None]:
-    """Give the loop one turn (what ``asyncio.sleep(0)`` does, minus its frame)."""
-    yield
+# A group commits once a loop turn adds no request to it, or after this many turns.
+# Waiting while requests keep arriving makes groups larger: fewer commits, and the
+# answers go out together. Measured on this project's 2-core machine (32 requests
+# in flight): 53 us of server CPU per identify when committing after one turn,
+# 48 us when waiting for the group to settle. One idle turn costs microseconds.
+_MAX_TURNS = 4
 
 
 class ApiError(Exception):
@@ -268,36 +267,36 @@ class EmulatorApp:
             return 400, error_body(400, str(exc)), ()
         group = self._group
         if group is None:
-            group = self._group = _Group()
-            asyncio.get_running_loop().call_soon(self._commit, group)
-        # Wait for the group's commit. It was scheduled before this yield, and the
-        # loop runs its callbacks in order, so one turn is enough; a bare yield
-        # costs less than a future that every request of the group would await.
-        while not group.done:
-            await _next_turn()
+            loop = asyncio.get_running_loop()
+            group = self._group = _Group(loop.create_future())
+            loop.call_soon(self._settle, group, 1, 1)
+        group.size += 1
+        await group.done
         if group.error is not None:  # the database failed (disk full, ...): nothing kept
             return 500, error_body(500, f"the emulator could not commit: {group.error}"), ()
         if notify is not None:
             notify()
         return 200, answer, ()
 
-    def _commit(self, group: _Group) -> None:
-        """Commit the group transaction of the requests handled since the last one.
+    def _settle(self, group: _Group, seen: int, turns: int) -> None:
+        """Commit the group once a turn of the loop added no request to it."""
+        if group.size != seen and turns < _MAX_TURNS:
+            asyncio.get_running_loop().call_soon(self._settle, group, group.size, turns + 1)
+        else:
+            self._commit(group)
 
-        It runs on the loop's next turn, after every request that is ready in this
-        one has applied its changes (see :meth:`Store.request`).
-        """
+    def _commit(self, group: _Group) -> None:
+        """Commit what the group's requests staged (see :meth:`Store.commit_group`)
+        and wake them."""
         if self._group is group:
             self._group = None
-        group.error = _INTERRUPTED  # until the commit is known to have succeeded
         try:
-            self.store.flush()
-            group.error = None
+            self.store.commit_group()
         except Exception as exc:
             self.auth.reload()  # teams bound by the lost group are gone again
             group.error = exc
         finally:
-            group.done = True
+            group.done.set_result(None)
 
     def _identify(
         self, team_id: str, key: bytes, team: TeamRow | None, body: bytes
@@ -334,7 +333,8 @@ class EmulatorApp:
             ):
                 raise ApiError(409, "newEmail belongs to another contact of this team")
             kinds = store.field_kinds(team.pk, fields) if fields else {}
-        # Every check is done before the first write: a refused call writes nothing.
+        # The merge may still refuse the call (text on a number field): nothing is
+        # staged until it has passed.
         result = merge.identify(
             current,
             email=email,
@@ -347,23 +347,19 @@ class EmulatorApp:
             custom_fields=fields,
             field_kinds=kinds,
         )
-        bound = team is None
-        # Binding a team is a second statement, so only then a savepoint. The queued
-        # rows come first and the contact's statement last: if anything fails, that
-        # statement has not run or SQLite has undone it, and the store drops the rest.
-        with store.request(savepoint=bound):
-            if team is None:
-                team = self.auth.bind(team_id, key)
-            if result.new_tags:
-                store.add_tags(team.pk, result.new_tags)
-            if result.new_fields:
-                store.add_fields(team.pk, result.new_fields)
-            ids = store.add_events(team.pk, result.events, at)
-            store.save_contact(team.pk, result.contact)
-        if bound:
-            # Remembered now, not after the commit: a request of this same turn must
-            # see the binding (the group commit restores the cache if it fails).
+        # Every check is done: from here on, nothing fails and everything is staged
+        # for the group's commit (binding a team is its one statement).
+        if team is None:
+            team = self.auth.bind(team_id, key)
+            # Known at once: a request of this same group must see the binding (a
+            # failed commit reloads the teams).
             self.auth.remember(team)
+        if result.new_tags:
+            store.add_tags(team.pk, result.new_tags)
+        if result.new_fields:
+            store.add_fields(team.pk, result.new_fields)
+        ids = store.add_events(team.pk, result.events, at)
+        store.save_contact(team.pk, result.contact, None if current is None else key_lower)
         contact = result.contact
         data = _Wire(
             team.encrypted_id,
@@ -395,17 +391,17 @@ class EmulatorApp:
             raise ApiError(404, "no contact with this email in this team")
         store = self.store
         at = now_iso()
-        current = store.find_contact(team.pk, email.lower())
+        key_lower = email.lower()
+        current = store.find_contact(team.pk, key_lower)
         if current is None:
             raise ApiError(404, "no contact with this email in this team")
         result = merge.track(current, add_tags=add, remove_tags=remove)
         if not result.events:
             return _TRACK_OK, None
-        with store.request(savepoint=False):  # one statement: see _identify
-            if result.new_tags:
-                store.add_tags(team.pk, result.new_tags)
-            ids = store.add_events(team.pk, result.events, at)
-            store.save_contact(team.pk, result.contact)
+        if result.new_tags:
+            store.add_tags(team.pk, result.new_tags)
+        ids = store.add_events(team.pk, result.events, at)
+        store.save_contact(team.pk, result.contact, key_lower)
         return _TRACK_OK, self._notifier(team, result, ids, at, None)
 
     def _notifier(

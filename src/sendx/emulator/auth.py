@@ -104,10 +104,10 @@ class Auth:
         return team
 
     def bind(self, team_id: str, key: bytes) -> TeamRow:
-        """Create a team for its first key (call inside the request's transaction,
-        then :meth:`remember` once it commits)."""
-        return self._store.add_team(team_id, hash_key(key), configured=False)
+        """Create a team for its first key, in the group's transaction; then
+        :meth:`remember` it (a failed commit calls :meth:`reload`)."""
+        return self._store.bind_team(team_id, hash_key(key))
 
     def remember(self, team: TeamRow) -> None:
-        """Cache a team bound by a committed transaction."""
+        """Cache a team just bound (:meth:`reload` forgets it if its group fails)."""
         self._teams[team.team_id] = team

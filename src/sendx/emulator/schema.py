@@ -66,5 +66,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # ``at``); the version number makes an older emulator refuse the newer rows
     # with a clear message instead of failing to read them.
     (),
+    # Version 3 drops UNIQUE (team, email_key) from contacts: the store keeps an
+    # index of addresses in memory, which answers lookups and keeps them unique
+    # (and refuses to open a file with two contacts on one address). The SQL
+    # index cost a third of every insert. SQLite cannot drop a table constraint,
+    # so the table is rebuilt.
+    (
+        """CREATE TABLE contacts_v3 (
+            id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            encrypted_id TEXT NOT NULL,
+            first_name TEXT,
+            last_name TEXT,
+            company TEXT,
+            birthday TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            fields TEXT NOT NULL DEFAULT '{}'
+        )""",
+        """INSERT INTO contacts_v3 (id, team, email, email_key, encrypted_id, first_name,
+            last_name, company, birthday, tags, fields)
+        SELECT id, team, email, email_key, encrypted_id, first_name, last_name, company,
+            birthday, tags, fields FROM contacts""",
+        "DROP TABLE contacts",
+        "ALTER TABLE contacts_v3 RENAME TO contacts",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

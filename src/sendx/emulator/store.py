@@ -1,15 +1,22 @@
 """The emulator's SQLite store: the connection, its transactions and every query.
 
 One connection, one writer: the server's event loop is the only thread that calls
-in, so a request's reads and its write transaction never interleave with another's.
-Write transactions start with ``BEGIN IMMEDIATE`` (the write lock is taken up front,
-never upgraded mid-way); a request's changes commit together or not at all. Every
-query names the team, so teams cannot see each other's data.
+in, so requests never interleave inside the store. Write transactions start with
+``BEGIN IMMEDIATE`` (the write lock is taken up front, never upgraded mid-way); a
+request's changes commit together or not at all. Every query names the team, so
+teams cannot see each other's data.
+
+Group commit: a request stages its changes (contacts, tags, fields, events) in
+memory, after every check has passed, and :meth:`Store.commit_group` writes the
+changes of all the requests of a group in one transaction, one statement per kind
+of row. The app answers none of them before that commit.
 
 A contact keeps its tags (in attach order) and custom field values in two JSON
-columns: identify then costs one read and one write, which is what keeps the
-emulator close to the raw server's throughput. The per-team catalogues (``tags``,
-``fields``) record what was created, and a field's kind (text or number).
+columns. Which address belongs to which contact is known from an index in memory
+(one dict per team, loaded at start): it answers "is there a contact with this
+address?" without a query, and it keeps addresses unique within a team. The
+per-team catalogues (``tags``, ``fields``) record what was created, and a field's
+kind (text or number).
 """
 
 from __future__ import annotations
@@ -49,7 +56,8 @@ _decode_events = msgspec.json.Decoder(list[tuple[Any, ...]]).decode
 _Event = tuple[int, str, str, str | None, str | None, str | None, str | None, str]
 
 _CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
-_FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? AND email_key = ?"  # noqa: S608
+_FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ? AND team = ?"  # noqa: S608
+_NO_KEYS: dict[str, int] = {}
 
 
 def _contact(row: Sequence[Any]) -> ContactRow:
@@ -86,31 +94,49 @@ def _sets(mask: int) -> str:
 
 
 _INSERT_CONTACT = tuple(
-    "INSERT INTO contacts (team, email, email_key, encrypted_id, first_name, last_name, "  # noqa: S608
-    f"company, birthday, tags, fields) VALUES (?, ?, ?, ?, {_values(mask)}, ?, ?)"
+    "INSERT INTO contacts (id, team, email, email_key, encrypted_id, first_name, "  # noqa: S608
+    f"last_name, company, birthday, tags, fields) VALUES (?, ?, ?, ?, ?, {_values(mask)}, ?, ?)"
     for mask in range(1 << len(_OPTIONAL))
 )
 _UPDATE_CONTACT = tuple(
     f"UPDATE contacts SET email = ?, email_key = ?, {_sets(mask)}, tags = ?, fields = ? "  # noqa: S608
-    "WHERE team = ? AND id = ?"
+    "WHERE id = ? AND team = ?"
     for mask in range(1 << len(_OPTIONAL))
 )
 
 
-class _Request:
-    """``with store.request():`` (a class: cheaper per request than a generator)."""
-
-    __slots__ = ("_savepoint", "_store")
-
-    def __init__(self, store: Store, savepoint: bool) -> None:
-        self._store = store
-        self._savepoint = savepoint
-
-    def __enter__(self) -> None:
-        self._store._begin_request(self._savepoint)
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._store._end_request(exc_type is not None)
+def _contact_params(team: int, contact: ContactRow, new: bool) -> tuple[int, list[Any]]:
+    """The statement (its NULL mask) and parameters that store ``contact``."""
+    email = contact.email
+    if new:
+        params: list[Any] = [contact.pk, team, email, email.lower(), contact.encrypted_id]
+    else:
+        params = [email, email.lower()]
+    mask = 0
+    # The optional columns that are set; the others are NULL in the statement.
+    if contact.first_name is None:
+        mask = 1
+    else:
+        params.append(contact.first_name)
+    if contact.last_name is None:
+        mask |= 2
+    else:
+        params.append(contact.last_name)
+    if contact.company is None:
+        mask |= 4
+    else:
+        params.append(contact.company)
+    if contact.birthday is None:
+        mask |= 8
+    else:
+        params.append(contact.birthday)
+    # Text, not bytes: bytes are bound through the same slow lookup as None.
+    params.append(_encode(contact.tags).decode())
+    params.append(_encode(contact.fields).decode())
+    if not new:
+        params.append(contact.pk)
+        params.append(team)
+    return mask, params
 
 
 class Store:
@@ -126,22 +152,22 @@ class Store:
         )
         self._kinds: dict[tuple[int, str], str] = {}
         self._tags: set[tuple[int, str]] = set()
-        # Rows written at the group's commit (see request()); every pending tag and
-        # field is also in its cache, so the requests of the group see them.
-        self._pending_tags: list[tuple[int, str]] = []
-        self._pending_fields: list[tuple[int, str, str]] = []
-        self._pending_events: list[tuple[int, list[_Event]]] = []
-        # One cursor for the statements of every identify (a new one per call costs).
+        # team -> lower-cased address -> contact id, for every stored or staged contact.
+        self._keys: dict[int, dict[str, int]] = {}
+        self._next_contact = 1
+        # What the group has staged, written by commit_group(). Every staged tag,
+        # field and contact is also in its cache or index, so the requests of the
+        # group see them. A staged contact: id -> (team, row, whether it is new).
+        self._staged_contacts: dict[int, tuple[int, ContactRow, bool]] = {}
+        self._staged_tags: list[tuple[int, str]] = []
+        self._staged_fields: list[tuple[int, str, str]] = []
+        self._staged_events: list[tuple[int, list[_Event]]] = []
+        # One cursor for the statements of every request (a new one per call costs).
         self._cursor = self._db.cursor()
+        # Whether the group's transaction is open (a team was bound: a statement ran).
         self._group_open = False
-        self._group_broken = False
-        # The state of the request in progress (see _begin_request).
-        self._in_request = False
-        self._savepoint_open = False
-        self._writes = 0
-        self._marks = (0, 0, 0)
-        self._single = _Request(self, savepoint=False)
-        self._several = _Request(self, savepoint=True)
+        # Why a group was lost by an early commit (see flush()), for commit_group().
+        self._lost: BaseException | None = None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             # OFF: a commit is handed to the OS at once, so it survives the emulator
@@ -152,6 +178,7 @@ class Store:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
             self._next_event = self._load_next_event()
+            self._load_keys()
         except BaseException:
             self._db.close()
             raise
@@ -170,15 +197,35 @@ class Store:
                 # PRAGMA takes no parameters; the value is our own integer.
                 self._db.execute(f"PRAGMA user_version={number + 1}")
 
+    def _load_keys(self) -> None:
+        """Build the index of addresses from the stored contacts."""
+        keys: dict[int, dict[str, int]] = {}
+        last = 0
+        for team, key, pk in self._db.execute("SELECT team, email_key, id FROM contacts"):
+            team_keys = keys.get(team)
+            if team_keys is None:
+                team_keys = keys[team] = {}
+            elif key in team_keys:
+                # The index is what keeps addresses unique; two rows with one
+                # address mean the file was edited by hand.
+                raise StoreError(
+                    f"the database holds two contacts of team {team} with one address "
+                    f"(ids {team_keys[key]} and {pk}); delete one, or use another --db file"
+                )
+            team_keys[key] = pk
+            last = max(last, pk)
+        self._keys = keys
+        self._next_contact = last + 1
+
     def close(self) -> None:
-        """Commit what is pending, checkpoint and close the database."""
+        """Commit what is staged, checkpoint and close the database."""
         self.flush()
         self._db.close()
 
     @contextmanager
     def write(self) -> Iterator[None]:
         """One write transaction of its own: everything inside commits together, at
-        the end of the block, or not at all."""
+        the end of the block, or not at all. The staged group commits first."""
         self.flush()
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -188,91 +235,103 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
-    def request(self, *, savepoint: bool = True) -> _Request:
-        """One API request's changes (``with store.request():``): all applied, or
-        none, inside the group transaction that :meth:`flush` commits.
+    def commit_group(self) -> None:
+        """Commit what the group's requests staged, in one transaction.
 
-        Group commit: the requests the server's loop handles in one turn share one
-        ``BEGIN IMMEDIATE`` ... ``COMMIT``, and none is answered before that commit.
-        A commit costs far more than a request's statements, so under concurrency
-        this is what keeps the emulator near the bare server's throughput.
-
-        Catalogue rows (tags, fields) and events are not written at once: they are
-        kept in order and written by :meth:`flush` just before the ``COMMIT``, with
-        one statement per table for the whole group. Only contacts and teams are
-        written during the request. With ``savepoint=False`` the request promises
-        at most one such statement, which SQLite applies entirely or not at all, so
-        it needs no savepoint (two statements saved per request); a second one is
-        refused. Otherwise a savepoint undoes the request's statements if it fails.
-        A failed request also drops its pending rows and their cache entries.
+        If the commit fails, nothing of the group is kept: the transaction is rolled
+        back, the caches and the index are rebuilt from the database, and the error
+        propagates. It also propagates when an early :meth:`flush` lost part of the
+        group; what was staged since is then dropped, so that the group fails whole.
         """
-        return self._several if savepoint else self._single
+        lost = self._lost
+        if lost is not None:
+            self._lost = None
+            self._discard()
+            raise lost
+        self._commit()
 
-    def _begin_request(self, savepoint: bool) -> None:
+    def flush(self) -> None:
+        """Commit the group early (before a reader or another transaction). If that
+        fails, the group is lost: :meth:`commit_group` then reports it."""
+        try:
+            self._commit()
+        except BaseException as exc:
+            self._lost = exc
+            raise
+
+    def _staged(self) -> bool:
+        return bool(
+            self._group_open
+            or self._staged_contacts
+            or self._staged_events
+            or self._staged_tags
+            or self._staged_fields
+        )
+
+    def _begin_group(self) -> None:
         if not self._group_open:
             self._db.execute("BEGIN IMMEDIATE")
             self._group_open = True
-        elif not self._db.in_transaction:
-            # SQLite rolled the group back after an error (a full disk, say): a
-            # statement now would commit on its own. The group fails at flush().
-            raise StoreError("the transaction was rolled back by the database")
-        if savepoint:
-            self._db.execute("SAVEPOINT request")
-        self._in_request = True
-        self._savepoint_open = savepoint
-        self._writes = 0
-        self._marks = (
-            len(self._pending_tags),
-            len(self._pending_fields),
-            len(self._pending_events),
-        )
 
-    def _write(self) -> None:
-        """Called before each statement that writes during a request."""
-        if self._in_request and not self._savepoint_open:
-            if self._writes:
-                # The first statement cannot be undone alone: the whole group fails
-                # at flush(), so that this request still changes nothing.
-                self._group_broken = True
-                raise RuntimeError("a request without a savepoint writes one statement only")
-            self._writes = 1
+    def _commit(self) -> None:
+        if not self._staged():
+            return
+        try:
+            if self._group_open and not self._db.in_transaction:
+                # SQLite rolled the group back itself (after a full disk, say):
+                # writing the staged rows now would commit them on their own.
+                raise StoreError("the transaction was rolled back by the database")
+            self._begin_group()
+            self._write_staged()
+            self._db.execute("COMMIT")
+            self._group_open = False
+        except BaseException:
+            self._discard()
+            raise
 
-    def _end_request(self, failed: bool) -> None:
-        self._in_request = False
-        if self._savepoint_open:
-            self._savepoint_open = False
-            if failed:
-                self._db.execute("ROLLBACK TO request")
-            self._db.execute("RELEASE request")
-        if failed:
-            # Forget what the request queued, and its cache entries: the caches must
-            # name only rows that are stored or pending.
-            tags_mark, fields_mark, events_mark = self._marks
-            self._tags.difference_update(self._pending_tags[tags_mark:])
-            for team, name, _ in self._pending_fields[fields_mark:]:
-                self._kinds.pop((team, name), None)
-            del self._pending_tags[tags_mark:]
-            del self._pending_fields[fields_mark:]
-            del self._pending_events[events_mark:]
+    def _discard(self) -> None:
+        """Drop the group: roll back, and rebuild what named its rows."""
+        self._group_open = False
+        self._staged_contacts.clear()
+        self._staged_tags.clear()
+        self._staged_fields.clear()
+        self._staged_events.clear()
+        self._kinds.clear()
+        self._tags.clear()
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        self._load_keys()
 
-    def _write_pending(self) -> None:
-        """Write the queued catalogue rows and events (inside the group transaction)."""
+    def _write_staged(self) -> None:
+        """Write the staged rows (inside the group transaction), one statement per
+        kind of row and NULL mask."""
         db = self._db
-        if self._pending_tags:
+        if self._staged_contacts:
+            inserts: dict[int, list[list[Any]]] = {}
+            updates: dict[int, list[list[Any]]] = {}
+            for team, contact, new in self._staged_contacts.values():
+                mask, params = _contact_params(team, contact, new)
+                (inserts if new else updates).setdefault(mask, []).append(params)
+            for mask, params_list in inserts.items():
+                db.executemany(_INSERT_CONTACT[mask], params_list)
+            for mask, params_list in updates.items():
+                db.executemany(_UPDATE_CONTACT[mask], params_list)
+            self._staged_contacts.clear()
+        if self._staged_tags:
             db.executemany(
-                "INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)", self._pending_tags
+                "INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)", self._staged_tags
             )
-            self._pending_tags.clear()
-        if self._pending_fields:
+            self._staged_tags.clear()
+        if self._staged_fields:
             db.executemany(
-                "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)", self._pending_fields
+                "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)", self._staged_fields
             )
-            self._pending_fields.clear()
-        if self._pending_events:
+            self._staged_fields.clear()
+        if self._staged_events:
             # One row per team for the whole group, however many requests it holds:
             # a row costs about as much to insert as the dozen events in it.
             by_team: dict[int, list[_Event]] = {}
-            for team, events in self._pending_events:
+            for team, events in self._staged_events:
                 rows = by_team.get(team)
                 if rows is None:
                     by_team[team] = list(events)
@@ -285,33 +344,7 @@ class Store:
                     for team, events in by_team.items()
                 ],
             )
-            self._pending_events.clear()
-
-    def flush(self) -> None:
-        """Commit the group transaction, if one is open. If the commit fails, the
-        group is rolled back and the caches forgotten; the error propagates."""
-        if not self._group_open:
-            return
-        self._group_open = False
-        try:
-            if self._group_broken:
-                self._group_broken = False
-                raise StoreError("a request of the group broke its one-statement promise")
-            if not self._db.in_transaction:
-                # SQLite rolled the group back itself (after a full disk, say):
-                # writing the pending rows now would commit them on their own.
-                raise StoreError("the transaction was rolled back by the database")
-            self._write_pending()
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._pending_tags.clear()
-            self._pending_fields.clear()
-            self._pending_events.clear()
-            self._kinds.clear()
-            self._tags.clear()
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
+            self._staged_events.clear()
 
     # Teams
 
@@ -323,9 +356,17 @@ class Store:
         return [TeamRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def add_team(self, team_id: str, key_hash: str, *, configured: bool) -> TeamRow:
-        """Create a team (inside a write transaction)."""
+        """Create a team (inside :meth:`write`)."""
+        return self._insert_team(team_id, key_hash, configured)
+
+    def bind_team(self, team_id: str, key_hash: str) -> TeamRow:
+        """Create a team for its first key, in the group's transaction (a request's
+        one statement: SQLite applies it whole or not at all)."""
+        self._begin_group()
+        return self._insert_team(team_id, key_hash, False)
+
+    def _insert_team(self, team_id: str, key_hash: str, configured: bool) -> TeamRow:
         encrypted_id = new_id()
-        self._write()
         cursor = self._db.execute(
             "INSERT INTO teams (team_id, key_hash, encrypted_id, configured) VALUES (?, ?, ?, ?)",
             (team_id, key_hash, encrypted_id, int(configured)),
@@ -334,8 +375,7 @@ class Store:
         return TeamRow(cursor.lastrowid, team_id, key_hash, encrypted_id, configured)
 
     def set_team_key(self, pk: int, key_hash: str, *, configured: bool) -> None:
-        """Replace a team's key hash (inside a write transaction)."""
-        self._write()
+        """Replace a team's key hash (inside :meth:`write`)."""
         self._db.execute(
             "UPDATE teams SET key_hash = ?, configured = ? WHERE id = ?",
             (key_hash, int(configured), pk),
@@ -344,71 +384,59 @@ class Store:
     # Contacts
 
     def find_contact(self, team: int, email_key: str) -> ContactRow | None:
-        """The team's contact whose lower-cased email is ``email_key``."""
-        row = self._cursor.execute(_FIND_CONTACT, (team, email_key)).fetchone()
-        return None if row is None else _contact(row)
+        """The team's contact whose lower-cased email is ``email_key``, as stored or
+        staged. The row is shared: read it, never change it."""
+        pk = self._keys.get(team, _NO_KEYS).get(email_key)
+        if pk is None:
+            return None
+        staged = self._staged_contacts.get(pk)
+        if staged is not None:
+            return staged[1]
+        row = self._cursor.execute(_FIND_CONTACT, (pk, team)).fetchone()
+        return _contact(row)
 
     def contacts(self, team: int) -> list[ContactRow]:
-        """Every contact of the team, oldest first."""
+        """Every contact of the team, oldest first (the group commits first)."""
+        self.flush()
         rows = self._db.execute(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
             (team,),
         ).fetchall()
         return [_contact(row) for row in rows]
 
-    def count_contacts(self) -> int:
-        """How many contacts all teams hold together."""
-        return int(self._db.execute("SELECT count(*) FROM contacts").fetchone()[0])
-
-    def save_contact(self, team: int, contact: ContactRow) -> None:
-        """Insert or update a contact (inside a write transaction)."""
-        email = contact.email
-        if contact.pk is None:
-            params: list[Any] = [team, email, email.lower(), contact.encrypted_id]
-        else:
-            params = [email, email.lower()]
-        mask = 0
-        # The optional columns that are set; the others are NULL in the statement.
-        if contact.first_name is None:
-            mask = 1
-        else:
-            params.append(contact.first_name)
-        if contact.last_name is None:
-            mask |= 2
-        else:
-            params.append(contact.last_name)
-        if contact.company is None:
-            mask |= 4
-        else:
-            params.append(contact.company)
-        if contact.birthday is None:
-            mask |= 8
-        else:
-            params.append(contact.birthday)
-        # Text, not bytes: bytes are bound through the same slow lookup as None.
-        params.append(_encode(contact.tags).decode())
-        params.append(_encode(contact.fields).decode())
-        self._write()
-        if contact.pk is None:
-            cursor = self._cursor.execute(_INSERT_CONTACT[mask], params)
-            contact.pk = cursor.lastrowid
-        else:
-            params.append(team)
-            params.append(contact.pk)
-            self._cursor.execute(_UPDATE_CONTACT[mask], params)
+    def save_contact(self, team: int, contact: ContactRow, old_key: str | None) -> None:
+        """Stage a new contact (``pk`` is ``None``; it gets one) or a changed one,
+        found by the lower-cased address ``old_key``. The caller has checked that
+        its address is free in the team."""
+        keys = self._keys.get(team)
+        if keys is None:
+            keys = self._keys[team] = {}
+        pk = contact.pk
+        if pk is None:
+            pk = contact.pk = self._next_contact
+            self._next_contact = pk + 1
+            keys[contact.email.lower()] = pk
+            self._staged_contacts[pk] = (team, contact, True)
+            return
+        key = contact.email.lower()
+        if key != old_key:  # a rename
+            if old_key is not None:
+                del keys[old_key]
+            keys[key] = pk
+        staged = self._staged_contacts.get(pk)
+        self._staged_contacts[pk] = (team, contact, staged is not None and staged[2])
 
     # Catalogues
 
     def add_tags(self, team: int, names: Sequence[str]) -> None:
-        """Create the tags the team does not have yet (inside a request; written by
-        :meth:`flush`)."""
+        """Stage the tags the team does not have yet."""
         known = self._tags
         for name in names:
             tag = (team, name)
             if tag not in known:
                 # Tags are only ever removed by reset(), which clears this cache.
                 known.add(tag)
-                self._pending_tags.append(tag)
+                self._staged_tags.append(tag)
 
     def field_kinds(self, team: int, names: Iterable[str]) -> dict[str, str]:
         """The kind (``text`` or ``number``) of each named field the team has."""
@@ -429,34 +457,30 @@ class Store:
         return kinds
 
     def add_fields(self, team: int, kinds: dict[str, str]) -> None:
-        """Create fields with their kinds (inside a request; written by :meth:`flush`,
-        known to :meth:`field_kinds` at once)."""
+        """Stage fields with their kinds (known to :meth:`field_kinds` at once)."""
         cache = self._kinds
-        pending = self._pending_fields
+        staged = self._staged_fields
         for name, kind in kinds.items():
             cache[(team, name)] = kind
-            pending.append((team, name, kind))
+            staged.append((team, name, kind))
 
     # Events
 
     def add_events(self, team: int, events: Sequence[EventRow], at: str) -> range:
-        """Append events in order (inside a request; written by :meth:`flush`);
-        their new ids."""
+        """Stage events, in order; their new ids."""
         first = self._next_event
         ids = range(first, first + len(events))
         if events:
-            self._pending_events.append(
+            self._staged_events.append(
                 (team, [(i, *event, at) for i, event in zip(ids, events, strict=True)])
             )
             self._next_event = ids.stop
         return ids
 
     def events(self, team: int, after: int = 0) -> list[dict[str, Any]]:
-        """The team's events with ids above ``after``, oldest first, in wire form."""
-        if self._group_open:
-            # A reader on the same connection sees the open group, as before events
-            # were queued: the queued ones are written into it first.
-            self._write_pending()
+        """The team's events with ids above ``after``, oldest first, in wire form
+        (the group commits first)."""
+        self.flush()
         rows = self._db.execute(
             "SELECT at, events FROM events WHERE team = ? AND last_id > ? ORDER BY last_id",
             (team, after),
@@ -492,8 +516,6 @@ class Store:
     def reset(self, team: int | None) -> None:
         """Forget contacts, tags, fields and events: of one team, or of all. Teams
         bound by their first request are forgotten too; configured ones stay."""
-        self._kinds.clear()
-        self._tags.clear()
         with self.write():
             self._db.execute(
                 "INSERT OR REPLACE INTO counters (name, value) VALUES ('next_event', ?)",
@@ -507,3 +529,7 @@ class Store:
                 for table in ("contacts", "tags", "fields", "events"):
                     self._db.execute(f"DELETE FROM {table} WHERE team = ?", (team,))  # noqa: S608
                 self._db.execute("DELETE FROM teams WHERE id = ? AND configured = 0", (team,))
+        # Tags and fields are removed only here: the caches and the index start again.
+        self._kinds.clear()
+        self._tags.clear()
+        self._load_keys()
