@@ -66,7 +66,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # ``at``); the version number makes an older emulator refuse the newer rows
     # with a clear message instead of failing to read them.
     (),
-    # Version 3 drops UNIQUE (team, email_key) from contacts: the store keeps an
+    # Version 3 writes events rows in a new form: one entry per request, [first_id,
+    # at, [[type, email, previous_email, tag, field, value], ...]] (the older forms
+    # are still read). And it drops UNIQUE (team, email_key) from contacts: the store keeps an
     # index of addresses in memory, which answers lookups and keeps them unique
     # (and refuses to open a file with two contacts on one address). The SQL
     # index cost a third of every insert. SQLite cannot drop a table constraint,

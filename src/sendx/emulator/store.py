@@ -50,10 +50,14 @@ class StoreError(Exception):
 _encode = msgspec.json.encode
 _decode_tags = msgspec.json.Decoder(list[str]).decode
 _decode_fields = msgspec.json.Decoder(dict[str, str]).decode
-# An events row holds [id, type, email, previous_email, tag, field, value, at] per
-# event; rows written before schema version 2 lack the ``at`` (the row's applies).
+# An events row holds the events of one group for one team. Since schema version 3
+# it is a list of [first_id, at, [[type, email, previous_email, tag, field, value],
+# ...]], one entry per request, its events numbered from first_id: the entries are
+# the staged values as they are, so staging builds nothing per event. Rows written
+# before hold [id, type, email, previous_email, tag, field, value, at] per event
+# (before version 2 without the ``at``: the row's applies).
 _decode_events = msgspec.json.Decoder(list[tuple[Any, ...]]).decode
-_Event = tuple[int, str, str, str | None, str | None, str | None, str | None, str]
+_Staged = list[Any]  # [first_id, at, list of EventRow]
 
 _CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
 _FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ? AND team = ?"  # noqa: S608
@@ -139,6 +143,22 @@ def _contact_params(team: int, contact: ContactRow, new: bool) -> tuple[int, lis
     return mask, params
 
 
+def _event_wire(event_id: int, event: Sequence[Any], at: str) -> dict[str, Any]:
+    """An event (``[type, email, previous_email, tag, field, value]``) as ``GET
+    /_emulator/events`` lists it."""
+    kind, email, previous, tag, field_name, value = event
+    wire: dict[str, Any] = {"id": event_id, "type": kind, "email": email}
+    if previous is not None:
+        wire["previous_email"] = previous
+    if tag is not None:
+        wire["tag"] = tag
+    if field_name is not None:
+        wire["field"] = field_name
+        wire["value"] = value
+    wire["at"] = at
+    return wire
+
+
 class Store:
     """The SQLite database behind one emulator. Not thread-safe by design: one
     thread (the server's loop) uses it; :meth:`close` comes after that thread ends."""
@@ -161,7 +181,7 @@ class Store:
         self._staged_contacts: dict[int, tuple[int, ContactRow, bool]] = {}
         self._staged_tags: list[tuple[int, str]] = []
         self._staged_fields: list[tuple[int, str, str]] = []
-        self._staged_events: list[tuple[int, list[_Event]]] = []
+        self._staged_events: list[tuple[int, _Staged]] = []
         # One cursor for the statements of every request (a new one per call costs).
         self._cursor = self._db.cursor()
         # Whether the group's transaction is open (a team was bound: a statement ran).
@@ -330,19 +350,19 @@ class Store:
         if self._staged_events:
             # One row per team for the whole group, however many requests it holds:
             # a row costs about as much to insert as the dozen events in it.
-            by_team: dict[int, list[_Event]] = {}
-            for team, events in self._staged_events:
-                rows = by_team.get(team)
-                if rows is None:
-                    by_team[team] = list(events)
+            by_team: dict[int, list[_Staged]] = {}
+            for team, entry in self._staged_events:
+                entries = by_team.get(team)
+                if entries is None:
+                    by_team[team] = [entry]
                 else:
-                    rows.extend(events)
+                    entries.append(entry)
+            rows = []
+            for team, entries in by_team.items():
+                first, at, events = entries[-1]
+                rows.append((first + len(events) - 1, team, at, _encode(entries).decode()))
             db.executemany(
-                "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)",
-                [
-                    (events[-1][0], team, events[-1][7], _encode(events).decode())
-                    for team, events in by_team.items()
-                ],
+                "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)", rows
             )
             self._staged_events.clear()
 
@@ -469,13 +489,10 @@ class Store:
     def add_events(self, team: int, events: Sequence[EventRow], at: str) -> range:
         """Stage events, in order; their new ids."""
         first = self._next_event
-        ids = range(first, first + len(events))
         if events:
-            self._staged_events.append(
-                (team, [(i, *event, at) for i, event in zip(ids, events, strict=True)])
-            )
-            self._next_event = ids.stop
-        return ids
+            self._staged_events.append((team, [first, at, events]))
+            self._next_event = first + len(events)
+        return range(first, first + len(events))
 
     def events(self, team: int, after: int = 0) -> list[dict[str, Any]]:
         """The team's events with ids above ``after``, oldest first, in wire form
@@ -485,23 +502,18 @@ class Store:
             "SELECT at, events FROM events WHERE team = ? AND last_id > ? ORDER BY last_id",
             (team, after),
         ).fetchall()
-        out = []
+        out: list[dict[str, Any]] = []
         for row_at, payload in rows:
             for entry in _decode_events(payload):
-                event_id, kind, email, previous, tag, field_name, value = entry[:7]
-                if event_id <= after:
-                    continue
-                at = entry[7] if len(entry) > 7 else row_at
-                event: dict[str, Any] = {"id": event_id, "type": kind, "email": email}
-                if previous is not None:
-                    event["previous_email"] = previous
-                if tag is not None:
-                    event["tag"] = tag
-                if field_name is not None:
-                    event["field"] = field_name
-                    event["value"] = value
-                event["at"] = at
-                out.append(event)
+                if len(entry) == 3:  # a request's events: [first_id, at, [event, ...]]
+                    first, at, events = entry
+                    for event_id, event in enumerate(events, first):
+                        if event_id > after:
+                            out.append(_event_wire(event_id, event, at))
+                elif entry[0] > after:  # one event of a version 1 or 2 row
+                    out.append(
+                        _event_wire(entry[0], entry[1:7], entry[7] if len(entry) > 7 else row_at)
+                    )
         return out
 
     def _load_next_event(self) -> int:
