@@ -254,3 +254,87 @@ def test_a_version_1_database_is_migrated_and_its_events_kept(
     with sqlite3.connect(db) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     check.close()
+
+
+def _database_at_version_2(db: Path) -> None:
+    """A file as emulators of schema version 2 wrote it: UNIQUE (team, email_key) on
+    contacts, and events rows of one [id, type, ..., at] list per event."""
+    from sendx.emulator.schema import MIGRATIONS
+
+    connection = sqlite3.connect(db)
+    for statement in MIGRATIONS[0] + MIGRATIONS[1]:
+        connection.execute(statement)
+    connection.execute(
+        "INSERT INTO teams (id, team_id, key_hash, encrypted_id) VALUES (1, 'team1', ?, ?)",
+        ("0" * 64, "T" * 22),
+    )
+    for pk, email in ((1, "Ann@x.io"), (2, "bob@x.io")):
+        connection.execute(
+            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) VALUES (?, 1, ?, ?, ?)",
+            (pk, email, email.lower(), str(pk) * 22),
+        )
+    connection.execute(
+        "INSERT INTO events (last_id, team, at, events) VALUES (2, 1, ?, ?)",
+        (
+            "2026-01-02T03:04:06.000Z",
+            '[[1,"contact_created","Ann@x.io",null,null,null,null,"2026-01-02T03:04:05.000Z"],'
+            '[2,"contact_created","bob@x.io",null,null,null,null,"2026-01-02T03:04:06.000Z"]]',
+        ),
+    )
+    connection.execute("PRAGMA user_version=2")
+    connection.commit()
+    connection.close()
+
+
+def test_a_version_2_database_is_migrated(tmp_path: Path, http: urllib3.PoolManager) -> None:
+    """Version 3 rebuilds the contacts table without its SQL unique index: contacts,
+    ids and events are kept, addresses are still found in any case and still unique
+    (a rename onto another contact is a 409), and old and new events rows read
+    together, before and after a restart."""
+    db = tmp_path / "v2.db"
+    _database_at_version_2(db)
+    for _ in range(2):  # the migration, then a plain restart
+        with Emulator(db=db, teams={"team1": "key1"}) as emu:
+            api = Api(http, emu)
+            status, ann = api.control("GET", "/contacts?team_id=team1&email=ANN@X.IO")
+            assert (status, ann["email"], ann["encryptedId"]) == (200, "Ann@x.io", "1" * 22)
+            rename = api.identify(
+                {"email": "ann@x.io", "newEmail": "BOB@x.io"}, team="team1", key="key1"
+            )
+            assert rename.status == 409
+            events = api.events(team="team1")
+            assert [(e["id"], e["email"], e["at"]) for e in events[:2]] == [
+                (1, "Ann@x.io", "2026-01-02T03:04:05.000Z"),
+                (2, "bob@x.io", "2026-01-02T03:04:06.000Z"),
+            ]
+            created = api.identify({"email": f"new{len(events)}@x.io"}, team="team1", key="key1")
+            assert created.status == 200
+            assert [e["id"] for e in api.events(team="team1")] == list(range(1, len(events) + 2))
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = check.execute("PRAGMA index_list(contacts)").fetchall()
+        assert not [index for index in indexes if index[2]]  # no unique index left
+        emails = [row[0] for row in check.execute("SELECT email FROM contacts ORDER BY id")]
+        assert emails == ["Ann@x.io", "bob@x.io", "new2@x.io", "new3@x.io"]
+    check.close()
+
+
+def test_two_contacts_on_one_address_are_refused(tmp_path: Path) -> None:
+    """The index of addresses keeps them unique; a file that holds two contacts on
+    one address (edited by hand) is refused with a message that says what to do."""
+    db = tmp_path / "twice.db"
+    Store(str(db)).close()
+    connection = sqlite3.connect(db)
+    connection.execute(
+        "INSERT INTO teams (id, team_id, key_hash, encrypted_id) VALUES (7, 't', ?, ?)",
+        ("0" * 64, "T" * 22),
+    )
+    for pk, email in ((1, "a@x.io"), (2, "A@x.io")):
+        connection.execute(
+            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) VALUES (?, 7, ?, ?, ?)",
+            (pk, email, email.lower(), "C" * 22),
+        )
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match=r"two contacts of team 7 .*ids 1 and 2.*delete one"):
+        Store(str(db))
