@@ -270,7 +270,8 @@ def _database_at_version_2(db: Path) -> None:
     )
     for pk, email in ((1, "Ann@x.io"), (2, "bob@x.io")):
         connection.execute(
-            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) VALUES (?, 1, ?, ?, ?)",
+            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) "
+            "VALUES (?, 1, ?, ?, ?)",
             (pk, email, email.lower(), str(pk) * 22),
         )
     connection.execute(
@@ -331,7 +332,8 @@ def test_two_contacts_on_one_address_are_refused(tmp_path: Path) -> None:
     )
     for pk, email in ((1, "a@x.io"), (2, "A@x.io")):
         connection.execute(
-            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) VALUES (?, 7, ?, ?, ?)",
+            "INSERT INTO contacts (id, team, email, email_key, encrypted_id) "
+            "VALUES (?, 7, ?, ?, ?)",
             (pk, email, email.lower(), "C" * 22),
         )
     connection.commit()
