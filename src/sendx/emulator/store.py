@@ -541,7 +541,11 @@ class Store:
                 for table in ("contacts", "tags", "fields", "events"):
                     self._db.execute(f"DELETE FROM {table} WHERE team = ?", (team,))  # noqa: S608
                 self._db.execute("DELETE FROM teams WHERE id = ? AND configured = 0", (team,))
-        # Tags and fields are removed only here: the caches and the index start again.
+        # Tags and fields are removed only here: their caches start again. The
+        # addresses of the team (or of all) are gone with its contacts.
         self._kinds.clear()
         self._tags.clear()
-        self._load_keys()
+        if team is None:
+            self._keys.clear()
+        else:
+            self._keys.pop(team, None)
