@@ -1,4 +1,5 @@
-"""The emulator's SQLite store: the connection, its transactions and every query.
+"""The emulator's SQLite store: the connection, its transactions and its queries
+(the contact statements and the row formats are in :mod:`sendx.emulator.rows`).
 
 One connection, one writer: the server's event loop is the only thread that calls
 in, so requests never interleave inside the store. Write transactions start with
@@ -26,9 +27,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import msgspec
-
 from sendx.emulator.records import ContactRow, EventRow, TeamRow, hash_key, new_id
+from sendx.emulator.rows import (
+    CONTACT_COLUMNS,
+    FIND_CONTACT,
+    INSERT_CONTACT,
+    UPDATE_CONTACT,
+    contact_from_row,
+    contact_params,
+    events_from_row,
+    events_row,
+)
 from sendx.emulator.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
@@ -47,116 +56,8 @@ class StoreError(Exception):
     """The database cannot be used (e.g. written by a newer emulator)."""
 
 
-_encode = msgspec.json.encode
-_decode_tags = msgspec.json.Decoder(list[str]).decode
-_decode_fields = msgspec.json.Decoder(dict[str, str]).decode
-# An events row holds the events of one group for one team. Since schema version 3
-# it is a list of [first_id, at, [[type, email, previous_email, tag, field, value],
-# ...]], one entry per request, its events numbered from first_id: the entries are
-# the staged values as they are, so staging builds nothing per event. Rows written
-# before hold [id, type, email, previous_email, tag, field, value, at] per event
-# (before version 2 without the ``at``: the row's applies).
-_decode_events = msgspec.json.Decoder(list[tuple[Any, ...]]).decode
-_Staged = list[Any]  # [first_id, at, list of EventRow]
-
-_CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
-_FIND_CONTACT = f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ? AND team = ?"  # noqa: S608
+_Staged = list[Any]  # one request's events: [first_id, at, list of EventRow]
 _NO_KEYS: dict[str, int] = {}
-
-
-def _contact(row: Sequence[Any]) -> ContactRow:
-    # Positional: keywords cost a third more on every identify.
-    return ContactRow(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        _decode_tags(row[7]),
-        _decode_fields(row[8]),
-    )
-
-
-# The contact statements, one per combination of NULL optional columns (first name,
-# last name, company, birthday; bit i set when the i-th is None). Python's sqlite3
-# binds None (and bytes) through a slow adapter lookup, about 0.3 us a value; a NULL
-# written in the statement costs nothing, and each text is prepared once and then
-# found in the connection's statement cache.
-_OPTIONAL = ("first_name", "last_name", "company", "birthday")
-
-
-def _values(mask: int) -> str:
-    return ", ".join("NULL" if mask >> i & 1 else "?" for i in range(len(_OPTIONAL)))
-
-
-def _sets(mask: int) -> str:
-    return ", ".join(
-        f"{name} = {'NULL' if mask >> i & 1 else '?'}" for i, name in enumerate(_OPTIONAL)
-    )
-
-
-_INSERT_CONTACT = tuple(
-    "INSERT INTO contacts (id, team, email, email_key, encrypted_id, first_name, "  # noqa: S608
-    f"last_name, company, birthday, tags, fields) VALUES (?, ?, ?, ?, ?, {_values(mask)}, ?, ?)"
-    for mask in range(1 << len(_OPTIONAL))
-)
-_UPDATE_CONTACT = tuple(
-    f"UPDATE contacts SET email = ?, email_key = ?, {_sets(mask)}, tags = ?, fields = ? "  # noqa: S608
-    "WHERE id = ? AND team = ?"
-    for mask in range(1 << len(_OPTIONAL))
-)
-
-
-def _contact_params(team: int, contact: ContactRow, new: bool) -> tuple[int, list[Any]]:
-    """The statement (its NULL mask) and parameters that store ``contact``."""
-    email = contact.email
-    if new:
-        params: list[Any] = [contact.pk, team, email, email.lower(), contact.encrypted_id]
-    else:
-        params = [email, email.lower()]
-    mask = 0
-    # The optional columns that are set; the others are NULL in the statement.
-    if contact.first_name is None:
-        mask = 1
-    else:
-        params.append(contact.first_name)
-    if contact.last_name is None:
-        mask |= 2
-    else:
-        params.append(contact.last_name)
-    if contact.company is None:
-        mask |= 4
-    else:
-        params.append(contact.company)
-    if contact.birthday is None:
-        mask |= 8
-    else:
-        params.append(contact.birthday)
-    # Text, not bytes: bytes are bound through the same slow lookup as None.
-    params.append(_encode(contact.tags).decode())
-    params.append(_encode(contact.fields).decode())
-    if not new:
-        params.append(contact.pk)
-        params.append(team)
-    return mask, params
-
-
-def _event_wire(event_id: int, event: Sequence[Any], at: str) -> dict[str, Any]:
-    """An event (``[type, email, previous_email, tag, field, value]``) as ``GET
-    /_emulator/events`` lists it."""
-    kind, email, previous, tag, field_name, value = event
-    wire: dict[str, Any] = {"id": event_id, "type": kind, "email": email}
-    if previous is not None:
-        wire["previous_email"] = previous
-    if tag is not None:
-        wire["tag"] = tag
-    if field_name is not None:
-        wire["field"] = field_name
-        wire["value"] = value
-    wire["at"] = at
-    return wire
 
 
 class Store:
@@ -330,12 +231,12 @@ class Store:
             inserts: dict[int, list[list[Any]]] = {}
             updates: dict[int, list[list[Any]]] = {}
             for team, contact, new in self._staged_contacts.values():
-                mask, params = _contact_params(team, contact, new)
+                mask, params = contact_params(team, contact, new)
                 (inserts if new else updates).setdefault(mask, []).append(params)
             for mask, params_list in inserts.items():
-                db.executemany(_INSERT_CONTACT[mask], params_list)
+                db.executemany(INSERT_CONTACT[mask], params_list)
             for mask, params_list in updates.items():
-                db.executemany(_UPDATE_CONTACT[mask], params_list)
+                db.executemany(UPDATE_CONTACT[mask], params_list)
             self._staged_contacts.clear()
         if self._staged_tags:
             db.executemany(
@@ -357,12 +258,9 @@ class Store:
                     by_team[team] = [entry]
                 else:
                     entries.append(entry)
-            rows = []
-            for team, entries in by_team.items():
-                first, at, events = entries[-1]
-                rows.append((first + len(events) - 1, team, at, _encode(entries).decode()))
             db.executemany(
-                "INSERT INTO events (last_id, team, at, events) VALUES (?, ?, ?, ?)", rows
+                "INSERT INTO events (team, last_id, at, events) VALUES (?, ?, ?, ?)",
+                [(team, *events_row(entries)) for team, entries in by_team.items()],
             )
             self._staged_events.clear()
 
@@ -412,17 +310,17 @@ class Store:
         staged = self._staged_contacts.get(pk)
         if staged is not None:
             return staged[1]
-        row = self._cursor.execute(_FIND_CONTACT, (pk, team)).fetchone()
-        return _contact(row)
+        row = self._cursor.execute(FIND_CONTACT, (pk, team)).fetchone()
+        return contact_from_row(row)
 
     def contacts(self, team: int) -> list[ContactRow]:
         """Every contact of the team, oldest first (the group commits first)."""
         self.flush()
         rows = self._db.execute(
-            f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
+            f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
             (team,),
         ).fetchall()
-        return [_contact(row) for row in rows]
+        return [contact_from_row(row) for row in rows]
 
     def save_contact(self, team: int, contact: ContactRow, old_key: str | None) -> None:
         """Stage a new contact (``pk`` is ``None``; it gets one) or a changed one,
@@ -504,16 +402,7 @@ class Store:
         ).fetchall()
         out: list[dict[str, Any]] = []
         for row_at, payload in rows:
-            for entry in _decode_events(payload):
-                if len(entry) == 3:  # a request's events: [first_id, at, [event, ...]]
-                    first, at, events = entry
-                    for event_id, event in enumerate(events, first):
-                        if event_id > after:
-                            out.append(_event_wire(event_id, event, at))
-                elif entry[0] > after:  # one event of a version 1 or 2 row
-                    out.append(
-                        _event_wire(entry[0], entry[1:7], entry[7] if len(entry) > 7 else row_at)
-                    )
+            out.extend(events_from_row(payload, row_at, after))
         return out
 
     def _load_next_event(self) -> int:
