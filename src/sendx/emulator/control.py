@@ -8,6 +8,7 @@ shape ``{"status": "<code>", "message": "..."}``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from sendx.emulator._http import (
 )
 from sendx.emulator.automations import RuleError, parse_rules
 from sendx.emulator.faults import FaultError, parse_faults
+from sendx.emulator.store import StoreError
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -112,6 +114,11 @@ class Control:
             return
         except _Fail as exc:
             await respond(send, exc.status, error_body(exc.status, exc.message))
+            return
+        except (sqlite3.Error, StoreError) as exc:
+            # Reads and resets commit the waiting group first; that commit failed
+            # (a full disk, say), and the group's requests answer 500 as well.
+            await respond(send, 500, error_body(500, f"the emulator could not commit: {exc}"))
             return
         await respond(send, status, payload if isinstance(payload, bytes) else _encode(payload))
 
