@@ -2,8 +2,10 @@
 
 One request: faults are drawn (latency, an injected status, a dropped connection),
 the route is found (404/405), the team and key checked (401), the body read (413)
-and decoded strictly (400), then the change is merged and committed in one
-transaction. Webhooks for its events are queued after the commit, off the loop.
+and decoded strictly (400), then the change is merged and staged; the requests
+that arrive together commit as one group (see :meth:`EmulatorApp._settle`), and
+each is answered after that commit. Webhooks for its events are queued after the
+commit, off the loop.
 """
 
 from __future__ import annotations
@@ -73,6 +75,27 @@ class _Group:
 # in flight): 53 us of server CPU per identify when committing after one turn,
 # 48 us when waiting for the group to settle. One idle turn costs microseconds.
 _MAX_TURNS = 4
+
+
+_NO_HEADERS: tuple[tuple[bytes, bytes], ...] = ()
+
+
+class _Reply(Exception):
+    """An answer other than the call's own: an error, with its extra headers.
+    ``body`` when it is ready (a constant, or a shortened echo of the path)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: tuple[tuple[bytes, bytes], ...] = _NO_HEADERS,
+        *,
+        body: bytes | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = error_body(status, message) if body is None else body
+        self.headers = headers
 
 
 class ApiError(Exception):
@@ -187,8 +210,29 @@ class EmulatorApp:
             message = f"emulated fault: HTTP {outcome.status}"
             await respond(send, outcome.status, error_body(outcome.status, message), extra)
             return
+        # The steps of the request, here rather than in a coroutine of their own:
+        # one frame less to enter before and after the group commit.
         try:
-            status, body, headers = await self._api(scope, receive, method, path)
+            team_id, key, team, query, length = self._check(scope, method, path)
+            try:
+                data = await read_body(scope, receive, length)
+            except TooLarge:
+                raise _Reply(413, "the request body is over 1 MiB", _CLOSE) from None
+            answer, notify = self._apply(path, team_id, key, team, query, data)
+            group = self._group
+            if group is None:
+                loop = asyncio.get_running_loop()
+                group = self._group = _Group(loop.create_future())
+                loop.call_soon(self._settle, group, 1, 1)
+            group.size += 1
+            await group.done
+            if group.error is not None:  # the database failed (disk full, ...): nothing kept
+                raise _Reply(500, f"the emulator could not commit: {group.error}")
+            if notify is not None:
+                notify()
+            status, body, headers = 200, answer, _NO_HEADERS
+        except _Reply as reply:
+            status, body, headers = reply.status, reply.body, reply.headers
         except Disconnected:
             return
         if outcome.drop == "after":
@@ -214,25 +258,27 @@ class EmulatorApp:
         while (await receive())["type"] != "http.disconnect":
             pass
 
-    async def _api(
-        self, scope: Scope, receive: Receive, method: str, path: str
-    ) -> tuple[int, bytes, tuple[tuple[bytes, bytes], ...]]:
+    def _check(
+        self, scope: Scope, method: str, path: str
+    ) -> tuple[str, bytes, TeamRow | None, dict[str, str], bytes | None]:
+        """Route, method, query, headers and key: the team id, the key, the team
+        (``None`` if this key would bind it), the query and the Content-Length."""
         if path not in _ROUTES:
-            return 404, no_route(path), ()
+            raise _Reply(404, "no route", body=no_route(path))
         if method != "POST":
-            return 405, error_body(405, f"method {method} not allowed; use POST"), _ALLOW_POST
-        if len(scope["query_string"]) > MAX_QUERY:
-            return 414, error_body(414, f"the query string is over {MAX_QUERY} bytes"), _CLOSE
+            raise _Reply(405, f"method {method} not allowed; use POST", _ALLOW_POST)
+        raw_query: bytes = scope["query_string"]
+        if len(raw_query) > MAX_QUERY:
+            raise _Reply(414, f"the query string is over {MAX_QUERY} bytes", _CLOSE)
         key, length, too_large = scan_headers(scope)
         if too_large:
-            return 431, error_body(431, "the request headers are too large"), _CLOSE
-        raw_query = scope["query_string"]
+            raise _Reply(431, "the request headers are too large", _CLOSE)
         query = self._queries.get(raw_query)
         if query is None:
             try:
                 query = parse_query(scope)
             except ValueError:
-                return 400, error_body(400, "the query string is not valid UTF-8"), ()
+                raise _Reply(400, "the query string is not valid UTF-8") from None
             # Clients repeat the same few query strings (?team_id=T), so their parses
             # are kept; read only, never changed.
             if len(self._queries) >= _MAX_QUERIES:
@@ -242,41 +288,35 @@ class EmulatorApp:
         try:
             team = self.auth.check(team_id, key)
         except AuthError:
-            return 401, _AUTH_ERROR, ()
-        try:
-            body = await read_body(scope, receive, length)
-        except TooLarge:
-            return 413, error_body(413, "the request body is over 1 MiB"), _CLOSE
+            raise _Reply(401, AUTH_MESSAGE, body=_AUTH_ERROR) from None
         assert team_id is not None
         assert key is not None
+        return team_id, key, team, query, length
+
+    def _apply(
+        self,
+        path: str,
+        team_id: str,
+        key: bytes,
+        team: TeamRow | None,
+        query: dict[str, str],
+        body: bytes,
+    ) -> tuple[bytes, Callable[[], None] | None]:
+        """Check the body and stage the call: the answer, and what queues its
+        webhooks once the group commits."""
         try:
             if team is None:
                 # Checked again: another request may have bound the team meanwhile.
                 team = self.auth.check(team_id, key)
             if path == IDENTIFY_PATH:
-                answer, notify = self._identify(team_id, key, team, body)
-            else:
-                answer, notify = self._track(team, query.get("email"), body)
+                return self._identify(team_id, key, team, body)
+            return self._track(team, query.get("email"), body)
         except AuthError:
-            return 401, _AUTH_ERROR, ()
-        except ApiError as exc:
-            return exc.status, error_body(exc.status, exc.message), ()
-        except merge.MergeError as exc:
-            return exc.status, error_body(exc.status, exc.message), ()
+            raise _Reply(401, AUTH_MESSAGE, body=_AUTH_ERROR) from None
+        except (ApiError, merge.MergeError) as exc:
+            raise _Reply(exc.status, exc.message) from None
         except InvalidRequestError as exc:
-            return 400, error_body(400, str(exc)), ()
-        group = self._group
-        if group is None:
-            loop = asyncio.get_running_loop()
-            group = self._group = _Group(loop.create_future())
-            loop.call_soon(self._settle, group, 1, 1)
-        group.size += 1
-        await group.done
-        if group.error is not None:  # the database failed (disk full, ...): nothing kept
-            return 500, error_body(500, f"the emulator could not commit: {group.error}"), ()
-        if notify is not None:
-            notify()
-        return 200, answer, ()
+            raise _Reply(400, str(exc)) from None
 
     def _settle(self, group: _Group, seen: int, turns: int) -> None:
         """Commit the group once a turn of the loop added no request to it."""
