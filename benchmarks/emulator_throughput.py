@@ -14,7 +14,7 @@ all series alike.
 After the rounds, the emulator is filled up to at least 100,000 contacts (the
 rounds alone make 110,000) and its peak resident memory (``VmHWM`` of its process) is read.
 
-Run: ``.venv/bin/python benchmarks/emulator_throughput.py`` (about two minutes).
+Run: ``.venv/bin/python benchmarks/emulator_throughput.py`` (about 20 seconds).
 Prints a summary and writes ``benchmarks/results/emulator_throughput.json``.
 """
 
