@@ -13,13 +13,12 @@ draining one spool would send calls twice and out of order.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import sqlite3
 import threading
 from collections.abc import Iterable
 
+from sendx._lockfile import Locked, acquire
 from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import IDENTIFY, TRACK, Entry
 from sendx.outbox._types import SpoolLockedError
@@ -61,7 +60,14 @@ class Spool:
         self.path = os.fspath(path)
         self.lock_path = self.path + ".lock"
         try:
-            self._lock_fd = _acquire(self.lock_path, self.path)
+            self._lock_fd = acquire(self.lock_path)
+        except Locked as exc:
+            raise SpoolLockedError(
+                f"the outbox spool {self.path!r} is in use by {exc.holder}; one live process "
+                "per spool: give each process its own spool path, or stop the other one first",
+                path=self.path,
+                pid=exc.pid,
+            ) from None
         except OSError as exc:
             raise InvalidRequestError(
                 f"cannot open the spool {self.path!r}: {exc.strerror or exc}; "
@@ -205,35 +211,6 @@ class Spool:
         # The child's copy of the lock descriptor shares the parent's flock; closing
         # the copy leaves the lock held by the parent.
         os.close(self._lock_fd)
-
-
-def _acquire(lock_path: str, path: str) -> int:
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        pid = _read_pid(fd)
-        os.close(fd)
-        if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
-            raise
-        holder = f"process {pid}" if pid else "another process"
-        raise SpoolLockedError(
-            f"the outbox spool {path!r} is in use by {holder}; one live process per spool: "
-            "give each process its own spool path, or stop the other one first",
-            path=path,
-            pid=pid,
-        ) from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
-
-
-def _read_pid(fd: int) -> int | None:
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-        return int(text) if text else None
-    except (OSError, ValueError):
-        return None
 
 
 def _connect(path: str, sync: str) -> sqlite3.Connection:
