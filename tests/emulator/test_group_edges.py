@@ -1,9 +1,11 @@
 """Group commit: what happens around a group rather than inside it.
 
-A control-plane read or reset that arrives while a group waits commits it early;
-if that early commit fails, the whole group fails. Teams bound by their first
-request are visible to the rest of the group at once, and forgotten again if the
-group fails. Driven through the ASGI app with ``asyncio.gather``, so that the
+A control-plane read or reset that arrives while a group waits commits it early
+and ends it: the requests after it form the next group. A failed commit fails
+its own group only. Teams bound by their first request are visible to the rest
+of the group at once, and forgotten again if the group fails. A cancelled request
+does not cancel the others' wait; an exception that is not an ``Exception`` keeps
+nothing either. Driven through the ASGI app with ``asyncio.gather``, so that the
 requests land in one group in a known order (see test_group_commit.py for why
 sockets cannot promise that).
 """
@@ -28,17 +30,23 @@ _DISK_FULL = "database or disk is full"
 _LOST = {"status": "500", "message": f"the emulator could not commit: {_DISK_FULL}"}
 
 
-class _FailingCommit:
-    """A connection whose next COMMIT fails as a full disk would."""
+class _Abort(BaseException):
+    """Not an ``Exception``, like KeyboardInterrupt (which would stop pytest)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+
+class _FailingCommit:
+    """A connection whose COMMIT number ``which`` (from 1) fails with ``error``."""
+
+    def __init__(self, db: sqlite3.Connection, which: int, error: BaseException) -> None:
         self.db = db
-        self.armed = True
+        self.countdown = which
+        self.error = error
 
     def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
-        if sql == "COMMIT" and self.armed:
-            self.armed = False
-            raise sqlite3.OperationalError(_DISK_FULL)
+        if sql == "COMMIT":
+            self.countdown -= 1
+            if self.countdown == 0:
+                raise self.error
         return self.db.execute(sql, parameters)
 
     def __getattr__(self, name: str) -> object:
@@ -67,14 +75,16 @@ class App:
         self.deliveries = DeliveryQueue()
         self.app = EmulatorApp(self.store, self.auth, rules=[], deliveries=self.deliveries)
 
-    def fail_next_commit(self) -> None:
-        self.store._db = _FailingCommit(self.store._db)  # type: ignore[assignment]
+    def fail_commit(self, which: int = 1, error: BaseException | None = None) -> None:
+        """Make the ``which``-th COMMIT from now fail (a full disk, by default)."""
+        failure = sqlite3.OperationalError(_DISK_FULL) if error is None else error
+        self.store._db = _FailingCommit(self.store._db, which, failure)  # type: ignore[assignment]
 
     def send(self, *requests: Request) -> list[tuple[int, Any]]:
         """Send the requests together (one group); their statuses and answers."""
 
         async def together() -> list[tuple[int, Any]]:
-            return list(await asyncio.gather(*(self._one(*request) for request in requests)))
+            return list(await asyncio.gather(*(self.request(*request) for request in requests)))
 
         answers = asyncio.run(together())
         assert self.app._group is None
@@ -89,9 +99,16 @@ class App:
         self.deliveries.close()
         self.store.close()
 
-    async def _one(
-        self, method: str, path: str, query: str, body: dict[str, Any] | None, key: str
+    async def request(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        body: dict[str, Any] | None,
+        key: str,
+        gate: asyncio.Event | None = None,
     ) -> tuple[int, Any]:
+        """One request; its body arrives once ``gate`` is set."""
         data = json.dumps(body).encode() if body is not None else b""
         headers = [(b"content-length", b"%d" % len(data))]
         if key:
@@ -111,6 +128,8 @@ class App:
         sent: list[MutableMapping[str, Any]] = []
 
         async def receive() -> dict[str, Any]:
+            if gate is not None:
+                await gate.wait()
             return {"type": "http.request", "body": data, "more_body": False}
 
         async def send(message: MutableMapping[str, Any]) -> None:
@@ -138,16 +157,34 @@ def test_a_read_inside_a_group_commits_it_early(app: App) -> None:
     assert app.emails() == ["a@x.io", "b@x.io"]
 
 
-def test_a_failed_early_commit_fails_the_whole_group(app: App) -> None:
-    """If the early commit fails, the read answers 500, and so does every request of
-    the group, before or after the read: none of them is kept."""
+def test_a_failed_early_commit_fails_its_group_only(app: App) -> None:
+    """If the early commit fails, the read answers 500, and so do the requests
+    before it (nothing of them is kept); those after it form the next group."""
     assert app.send(identify("kept@x.io"))[0][0] == 200
-    app.fail_next_commit()
+    app.fail_commit()
     answers = app.send(identify("a@x.io"), control("GET", "/events"), identify("b@x.io"))
-    assert answers == [(500, _LOST)] * 3
-    assert app.emails() == ["kept@x.io"]
-    assert app.send(identify("b@x.io"))[0][0] == 200
+    assert [status for status, _ in answers] == [500, 500, 200]
+    assert answers[:2] == [(500, _LOST)] * 2
     assert app.emails() == ["kept@x.io", "b@x.io"]
+
+
+def test_requests_after_an_early_commit_fail_alone(app: App) -> None:
+    """The early commit succeeds and the next group's fails: the first request keeps
+    its 200 and its contact, the second answers 500 and leaves nothing."""
+    app.fail_commit(which=2)
+    answers = app.send(identify("a@x.io"), control("GET", "/contacts"), identify("b@x.io"))
+    assert [status for status, _ in answers] == [200, 200, 500]
+    assert answers[2] == (500, _LOST)
+    assert app.emails() == ["a@x.io"]
+
+
+def test_a_read_by_email_commits_the_group_first(app: App) -> None:
+    """``GET /contacts?email=`` shows only what is committed: when the waiting
+    group's commit fails, the read answers 500 rather than the lost contact."""
+    app.fail_commit()
+    answers = app.send(identify("a@x.io"), control("GET", "/contacts", "team_id=t1&email=a@x.io"))
+    assert answers == [(500, _LOST)] * 2
+    assert app.emails() == []
 
 
 def test_a_reset_inside_a_group_keeps_what_came_after(app: App) -> None:
@@ -183,8 +220,57 @@ def test_a_team_bound_in_a_group_is_known_to_the_rest_of_it(app: App) -> None:
 def test_a_team_bound_by_a_failed_group_is_forgotten(app: App) -> None:
     """When the group that bound a team fails, the binding goes with it: the next
     request may bind that team to another key."""
-    app.fail_next_commit()
+    app.fail_commit()
     assert app.send(identify("a@x.io"), identify("b@x.io")) == [(500, _LOST)] * 2
     assert app.emails() == []
     assert app.send(identify("a@x.io", key="other"))[0][0] == 200
     assert app.send(identify("a@x.io"))[0][0] == 401  # t1 now belongs to "other"
+
+
+def test_a_commit_interrupted_by_a_base_exception_keeps_nothing(app: App) -> None:
+    """An exception that is not an ``Exception`` fails the group like any other:
+    its requests answer 500, nothing of it is kept, the team it bound is forgotten.
+    (asyncio stops the loop on KeyboardInterrupt and SystemExit, and logs others;
+    either way no request of the group answers 200.)"""
+    app.fail_commit(error=_Abort("interrupted"))
+    answers = app.send(identify("a@x.io"), identify("b@x.io"))
+    lost = {"status": "500", "message": "the emulator could not commit: interrupted"}
+    assert answers == [(500, lost)] * 2
+    assert app.auth.team("t1") is None
+    assert app.emails() == []
+
+
+def test_a_cancelled_request_does_not_cancel_the_others(app: App) -> None:
+    """A request cancelled while it waits for the group's commit is cancelled; the
+    others of its group are answered as usual."""
+
+    async def cancel_one() -> list[Any]:
+        first = asyncio.create_task(app.request(*identify("a@x.io")))
+        second = asyncio.create_task(app.request(*identify("b@x.io")))
+        await asyncio.sleep(0)  # both run up to the group's commit
+        first.cancel()
+        return list(await asyncio.gather(first, second, return_exceptions=True))
+
+    cancelled, answered = asyncio.run(cancel_one())
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert answered[0] == 200
+    assert app.emails() == ["a@x.io", "b@x.io"]  # staged before the cancel: committed
+
+
+def test_a_team_removed_while_a_body_arrives_is_checked_again(app: App) -> None:
+    """The team is checked again once the body is in: a reset that removed it
+    meanwhile makes the request bind it anew rather than write into a team that is
+    gone."""
+    assert app.send(identify("seed@x.io"))[0][0] == 200
+    body_sent = asyncio.Event()
+
+    async def reset_while_reading() -> list[tuple[int, Any]]:
+        slow = asyncio.create_task(app.request(*identify("late@x.io"), gate=body_sent))
+        await asyncio.sleep(0)  # the request waits for its body
+        reset = await app.request(*control("POST", "/reset"))
+        body_sent.set()
+        return [reset, await slow]
+
+    reset, late = asyncio.run(reset_while_reading())
+    assert (reset[0], late[0]) == (200, 200)
+    assert app.emails() == ["late@x.io"]

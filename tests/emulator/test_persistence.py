@@ -340,3 +340,16 @@ def test_two_contacts_on_one_address_are_refused(tmp_path: Path) -> None:
     connection.close()
     with pytest.raises(StoreError, match=r"two contacts of team 7 .*ids 1 and 2.*delete one"):
         Store(str(db))
+
+
+def test_one_emulator_per_database_file(tmp_path: Path) -> None:
+    """A second emulator on a file in use is refused at once, naming the process
+    that holds it; once the first stops, the file opens again."""
+    db = tmp_path / "shared.db"
+    with Emulator(db=db):
+        with pytest.raises(StoreError, match=rf"in use by process {os.getpid()}.*another --db"):
+            Emulator(db=db).start()
+        with pytest.raises(StoreError, match="one emulator per database file"):
+            Store(str(db))
+    with Emulator(db=db):
+        pass

@@ -58,12 +58,22 @@ _ALLOW_POST = ((b"allow", b"POST"),)
 _CLOSE = ((b"connection", b"close"),)
 
 
+class _Commit(asyncio.Future[None]):
+    """The group's commit, one future that all its requests await. It refuses to be
+    cancelled: a task cancelled while it awaits a future cancels that future, which
+    here would cancel the others' wait too. The cancelled request is cancelled
+    anyway, when the commit wakes it (asyncio then throws its cancellation in)."""
+
+    def cancel(self, msg: Any = None) -> bool:
+        return False
+
+
 class _Group:
-    """The requests that share one commit: they wait on ``done``, then read ``error``."""
+    """The requests that share one commit: they await ``done``, then read ``error``."""
 
     __slots__ = ("done", "error", "size")
 
-    def __init__(self, done: asyncio.Future[None]) -> None:
+    def __init__(self, done: _Commit) -> None:
         self.done = done
         self.size = 0
         self.error: BaseException | None = None
@@ -214,16 +224,16 @@ class EmulatorApp:
         # The steps of the request, here rather than in a coroutine of their own:
         # one frame less to enter before and after the group commit.
         try:
-            team_id, key, team, query, length = self._check(scope, method, path)
+            team_id, key, query, length = self._check(scope, method, path)
             try:
                 data = await read_body(scope, receive, length)
             except TooLarge:
                 raise _Reply(413, "the request body is over 1 MiB", _CLOSE) from None
-            answer, notify = self._apply(path, team_id, key, team, query, data)
+            answer, notify = self._apply(path, team_id, key, query, data)
             group = self._group
             if group is None:
                 loop = asyncio.get_running_loop()
-                group = self._group = _Group(loop.create_future())
+                group = self._group = _Group(_Commit(loop=loop))
                 loop.call_soon(self._settle, group, 1, 1)
             group.size += 1
             await group.done
@@ -261,9 +271,9 @@ class EmulatorApp:
 
     def _check(
         self, scope: Scope, method: str, path: str
-    ) -> tuple[str, bytes, TeamRow | None, dict[str, str], bytes | None]:
-        """Route, method, query, headers and key: the team id, the key, the team
-        (``None`` if this key would bind it), the query and the Content-Length."""
+    ) -> tuple[str, bytes, dict[str, str], bytes | None]:
+        """Route, method, query, headers and key, before the body is read: the team
+        id, the key, the query and the Content-Length."""
         if path not in _ROUTES:
             raise _Reply(404, "no route", body=no_route(path))
         if method != "POST":
@@ -287,28 +297,27 @@ class EmulatorApp:
             self._queries[raw_query] = query
         team_id = query.get("team_id")
         try:
-            team = self.auth.check(team_id, key)
+            self.auth.check(team_id, key)
         except AuthError:
             raise _Reply(401, AUTH_MESSAGE, body=_AUTH_ERROR) from None
         assert team_id is not None
         assert key is not None
-        return team_id, key, team, query, length
+        return team_id, key, query, length
 
     def _apply(
         self,
         path: str,
         team_id: str,
         key: bytes,
-        team: TeamRow | None,
         query: dict[str, str],
         body: bytes,
     ) -> tuple[bytes, Callable[[], None] | None]:
         """Check the body and stage the call: the answer, and what queues its
         webhooks once the group commits."""
         try:
-            if team is None:
-                # Checked again: another request may have bound the team meanwhile.
-                team = self.auth.check(team_id, key)
+            # Checked again: while the body was read, another request may have bound
+            # the team, a reset or a failed group may have removed it.
+            team = self.auth.check(team_id, key)
             if path == IDENTIFY_PATH:
                 return self._identify(team_id, key, team, body)
             return self._track(team, query.get("email"), body)
@@ -321,10 +330,22 @@ class EmulatorApp:
 
     def _settle(self, group: _Group, seen: int, turns: int) -> None:
         """Commit the group once a turn of the loop added no request to it."""
+        if group.done.done():  # committed early, by flush()
+            return
         if group.size != seen and turns < _MAX_TURNS:
             asyncio.get_running_loop().call_soon(self._settle, group, group.size, turns + 1)
         else:
             self._commit(group)
+
+    def flush(self) -> None:
+        """Commit the waiting group now and wake its requests (the control plane
+        calls this before it reads or resets). Raises the commit's error, which its
+        requests answer as a 500 too."""
+        group = self._group
+        if group is not None:
+            self._commit(group)
+            if group.error is not None:
+                raise group.error
 
     def _commit(self, group: _Group) -> None:
         """Commit what the group's requests staged (see :meth:`Store.commit_group`)
@@ -333,9 +354,11 @@ class EmulatorApp:
             self._group = None
         try:
             self.store.commit_group()
-        except Exception as exc:
+        except BaseException as exc:
+            group.error = exc  # first: whatever happens next, nothing was kept
             self.auth.reload()  # teams bound by the lost group are gone again
-            group.error = exc
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt, SystemExit: the requests answer 500 first
         finally:
             group.done.set_result(None)
 
@@ -389,7 +412,7 @@ class EmulatorApp:
             field_kinds=kinds,
         )
         # Every check is done: from here on, nothing fails and everything is staged
-        # for the group's commit (binding a team is its one statement).
+        # for the group's commit, a team bound by this call included.
         if team is None:
             team = self.auth.bind(team_id, key)
             # Known at once: a request of this same group must see the binding (a
@@ -414,7 +437,7 @@ class EmulatorApp:
             contact.fields,
         )
         answer = _encode(_Answer("200", "OK", data))
-        return answer, self._notifier(team, result, ids, at, None) if self.rules else None
+        return answer, self._notifier(team, result, ids, at) if self.rules else None
 
     def _track(
         self, team: TeamRow | None, email: str | None, body: bytes
@@ -443,7 +466,7 @@ class EmulatorApp:
             store.add_tags(team.pk, result.new_tags)
         ids = store.add_events(team.pk, result.events, at)
         store.save_contact(team.pk, result.contact, key_lower)
-        return _TRACK_OK, self._notifier(team, result, ids, at, None)
+        return _TRACK_OK, self._notifier(team, result, ids, at)
 
     def _notifier(
         self,
@@ -451,14 +474,13 @@ class EmulatorApp:
         result: merge.MergeResult,
         ids: Sequence[int],
         at: str,
-        data: dict[str, Any] | None,
     ) -> Callable[[], None] | None:
         """What queues the webhooks of a request's events, to run once it commits."""
         rules = self.rules
         if not rules or not ids:
             return None
         events = [(i, e.type, e.tag, at) for i, e in zip(ids, result.events, strict=True)]
-        contact = data if data is not None else contact_wire(team, result.contact)
+        contact = contact_wire(team, result.contact)
 
         def notify() -> None:
             self.deliveries.submit(rules, team_id=team.team_id, events=events, contact=contact)

@@ -8,7 +8,6 @@ shape ``{"status": "<code>", "message": "..."}``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,6 @@ from sendx.emulator._http import (
 )
 from sendx.emulator.automations import RuleError, parse_rules
 from sendx.emulator.faults import FaultError, parse_faults
-from sendx.emulator.store import StoreError
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -115,12 +113,16 @@ class Control:
         except _Fail as exc:
             await respond(send, exc.status, error_body(exc.status, exc.message))
             return
-        except (sqlite3.Error, StoreError) as exc:
-            # Reads and resets commit the waiting group first; that commit failed
-            # (a full disk, say), and the group's requests answer 500 as well.
-            await respond(send, 500, error_body(500, f"the emulator could not commit: {exc}"))
-            return
         await respond(send, status, payload if isinstance(payload, bytes) else _encode(payload))
+
+    def _commit_waiting(self) -> None:
+        """Commit the group of API requests waiting for its commit, so that a read
+        sees them and a reset comes after them. If that commit fails, so does this
+        request, with the 500 its requests answer."""
+        try:
+            self._app.flush()
+        except Exception as exc:
+            raise _Fail(500, f"the emulator could not commit: {exc}") from None
 
     async def _health(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         return 200, {"status": "ok", "teams": len(self._app.auth.team_ids())}
@@ -128,17 +130,18 @@ class Control:
     async def _reset(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         app = self._app
         team_id = query.get("team_id")
+        if team_id == "":
+            raise _Fail(400, "team_id must not be empty")
+        self._commit_waiting()
         if team_id is None:
             # Rules and faults are configuration, not data: they stay.
             app.store.reset(None)
             app.deliveries.clear()
-        elif team_id:
+        else:
             team = app.auth.team(team_id)
             if team is not None:
                 app.store.reset(team.pk)
             app.deliveries.clear(team_id)
-        else:
-            raise _Fail(400, "team_id must not be empty")
         app.auth.reload()
         return 200, {"status": "ok", "reset": team_id if team_id is not None else "all"}
 
@@ -146,7 +149,9 @@ class Control:
         from sendx.emulator.app import contact_wire
 
         app = self._app
-        team = app.auth.team(_required(query, "team_id"))
+        team_id = _required(query, "team_id")
+        self._commit_waiting()
+        team = app.auth.team(team_id)
         email = query.get("email")
         if team is None:
             if email is not None:
@@ -161,10 +166,12 @@ class Control:
 
     async def _events(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         app = self._app
-        team = app.auth.team(_required(query, "team_id"))
+        team_id = _required(query, "team_id")
         after_text = query.get("after", "0")
         if not after_text.isascii() or not after_text.isdigit() or len(after_text) > 18:
             raise _Fail(400, "after must be an event id (a non-negative integer)")
+        self._commit_waiting()
+        team = app.auth.team(team_id)
         events = app.store.events(team.pk, int(after_text)) if team else []
         return 200, {"events": events}
 

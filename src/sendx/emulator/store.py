@@ -22,11 +22,13 @@ kind (text or number).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from sendx._lockfile import Locked, acquire
 from sendx.emulator.records import ContactRow, EventRow, TeamRow, hash_key, new_id
 from sendx.emulator.rows import (
     CONTACT_COLUMNS,
@@ -56,7 +58,7 @@ class StoreError(Exception):
     """The database cannot be used (e.g. written by a newer emulator)."""
 
 
-_Staged = list[Any]  # one request's events: [first_id, at, list of EventRow]
+_EventsEntry = list[Any]  # one request's events: [first_id, at, list of EventRow]
 _NO_KEYS: dict[str, int] = {}
 
 
@@ -65,28 +67,42 @@ class Store:
     thread (the server's loop) uses it; :meth:`close` comes after that thread ends."""
 
     def __init__(self, path: str) -> None:
-        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-        # check_same_thread=False: opened by the thread that starts the server,
-        # used by the server's thread, closed by the one that stops it.
-        self._db = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, cached_statements=256
-        )
+        # One emulator per file: a second one would keep its own index of addresses
+        # and its own ids, and write duplicates that nothing would stop.
+        self._lock_path = path + ".lock"
+        try:
+            self._lock_fd = acquire(self._lock_path)
+        except Locked as exc:
+            raise StoreError(
+                f"the database {path!r} is in use by {exc.holder}: one emulator per "
+                "database file; stop the other one, or use another --db file"
+            ) from None
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+            # check_same_thread=False: opened by the thread that starts the server,
+            # used by the server's thread, closed by the one that stops it.
+            self._db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, cached_statements=256
+            )
+        except BaseException:
+            os.close(self._lock_fd)
+            raise
         self._kinds: dict[tuple[int, str], str] = {}
         self._tags: set[tuple[int, str]] = set()
         # team -> lower-cased address -> contact id, for every stored or staged contact.
         self._keys: dict[int, dict[str, int]] = {}
         self._next_contact = 1
-        # What the group has staged, written by commit_group(). Every staged tag,
-        # field and contact is also in its cache or index, so the requests of the
-        # group see them. A staged contact: id -> (team, row, whether it is new).
+        self._next_team = 1
+        # What the group has staged, written by commit_group(). Every staged team,
+        # tag, field and contact is also in its cache or index, so the requests of
+        # the group see them. A staged contact: id -> (team, row, whether it is new).
+        self._staged_teams: list[TeamRow] = []
         self._staged_contacts: dict[int, tuple[int, ContactRow, bool]] = {}
         self._staged_tags: list[tuple[int, str]] = []
         self._staged_fields: list[tuple[int, str, str]] = []
-        self._staged_events: list[tuple[int, _Staged]] = []
+        self._staged_events: list[tuple[int, _EventsEntry]] = []
         # One cursor for the statements of every request (a new one per call costs).
         self._cursor = self._db.cursor()
-        # Whether the group's transaction is open (a team was bound: a statement ran).
-        self._group_open = False
         # Why a group was lost by an early commit (see flush()), for commit_group().
         self._lost: BaseException | None = None
         try:
@@ -99,9 +115,10 @@ class Store:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
             self._next_event = self._load_next_event()
-            self._load_keys()
+            self._load_ids()
         except BaseException:
             self._db.close()
+            os.close(self._lock_fd)
             raise
 
     def _migrate(self) -> None:
@@ -118,8 +135,9 @@ class Store:
                 # PRAGMA takes no parameters; the value is our own integer.
                 self._db.execute(f"PRAGMA user_version={number + 1}")
 
-    def _load_keys(self) -> None:
-        """Build the index of addresses from the stored contacts."""
+    def _load_ids(self) -> None:
+        """Build the index of addresses from the stored contacts, and find the next
+        contact and team ids."""
         keys: dict[int, dict[str, int]] = {}
         last = 0
         for team, key, pk in self._db.execute("SELECT team, email_key, id FROM contacts"):
@@ -137,11 +155,17 @@ class Store:
             last = max(last, pk)
         self._keys = keys
         self._next_contact = last + 1
+        self._next_team = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM teams").fetchone()[
+            0
+        ]
 
     def close(self) -> None:
-        """Commit what is staged, checkpoint and close the database."""
-        self.flush()
-        self._db.close()
+        """Commit what is staged, checkpoint, close the database, release the lock."""
+        try:
+            self.flush()
+        finally:
+            self._db.close()
+            os.close(self._lock_fd)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -180,39 +204,30 @@ class Store:
             self._lost = exc
             raise
 
-    def _staged(self) -> bool:
+    def _has_staged(self) -> bool:
         return bool(
-            self._group_open
-            or self._staged_contacts
+            self._staged_contacts
             or self._staged_events
+            or self._staged_teams
             or self._staged_tags
             or self._staged_fields
         )
 
-    def _begin_group(self) -> None:
-        if not self._group_open:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._group_open = True
-
     def _commit(self) -> None:
-        if not self._staged():
+        if not self._has_staged():
             return
         try:
-            if self._group_open and not self._db.in_transaction:
-                # SQLite rolled the group back itself (after a full disk, say):
-                # writing the staged rows now would commit them on their own.
-                raise StoreError("the transaction was rolled back by the database")
-            self._begin_group()
+            self._db.execute("BEGIN IMMEDIATE")
             self._write_staged()
             self._db.execute("COMMIT")
-            self._group_open = False
         except BaseException:
             self._discard()
             raise
 
     def _discard(self) -> None:
-        """Drop the group: roll back, and rebuild what named its rows."""
-        self._group_open = False
+        """Drop the group: roll back, and rebuild what named its rows (a failed
+        commit is rare, a full disk say: rebuilding reads every contact's address)."""
+        self._staged_teams.clear()
         self._staged_contacts.clear()
         self._staged_tags.clear()
         self._staged_fields.clear()
@@ -221,12 +236,19 @@ class Store:
         self._tags.clear()
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
-        self._load_keys()
+        self._load_ids()
 
     def _write_staged(self) -> None:
         """Write the staged rows (inside the group transaction), one statement per
         kind of row and NULL mask."""
         db = self._db
+        if self._staged_teams:  # first: the other rows name them
+            db.executemany(
+                "INSERT INTO teams (id, team_id, key_hash, encrypted_id, configured) "
+                "VALUES (?, ?, ?, ?, 0)",
+                [(t.pk, t.team_id, t.key_hash, t.encrypted_id) for t in self._staged_teams],
+            )
+            self._staged_teams.clear()
         if self._staged_contacts:
             inserts: dict[int, list[list[Any]]] = {}
             updates: dict[int, list[list[Any]]] = {}
@@ -251,7 +273,7 @@ class Store:
         if self._staged_events:
             # One row per team for the whole group, however many requests it holds:
             # a row costs about as much to insert as the dozen events in it.
-            by_team: dict[int, list[_Staged]] = {}
+            by_team: dict[int, list[_EventsEntry]] = {}
             for team, entry in self._staged_events:
                 entries = by_team.get(team)
                 if entries is None:
@@ -275,22 +297,21 @@ class Store:
 
     def add_team(self, team_id: str, key_hash: str, *, configured: bool) -> TeamRow:
         """Create a team (inside :meth:`write`)."""
-        return self._insert_team(team_id, key_hash, configured)
-
-    def bind_team(self, team_id: str, key_hash: str) -> TeamRow:
-        """Create a team for its first key, in the group's transaction (a request's
-        one statement: SQLite applies it whole or not at all)."""
-        self._begin_group()
-        return self._insert_team(team_id, key_hash, False)
-
-    def _insert_team(self, team_id: str, key_hash: str, configured: bool) -> TeamRow:
         encrypted_id = new_id()
         cursor = self._db.execute(
             "INSERT INTO teams (team_id, key_hash, encrypted_id, configured) VALUES (?, ?, ?, ?)",
             (team_id, key_hash, encrypted_id, int(configured)),
         )
         assert cursor.lastrowid is not None
+        self._next_team = max(self._next_team, cursor.lastrowid + 1)
         return TeamRow(cursor.lastrowid, team_id, key_hash, encrypted_id, configured)
+
+    def bind_team(self, team_id: str, key_hash: str) -> TeamRow:
+        """Stage a team bound by its first key; its id is known at once."""
+        team = TeamRow(self._next_team, team_id, key_hash, new_id(), False)
+        self._next_team += 1
+        self._staged_teams.append(team)
+        return team
 
     def set_team_key(self, pk: int, key_hash: str, *, configured: bool) -> None:
         """Replace a team's key hash (inside :meth:`write`)."""
