@@ -1,7 +1,7 @@
 """Group commit against the reference model: several requests in one group.
 
 The emulator stages each request's changes in memory and commits the requests of
-a few loop turns together (``EmulatorApp._api`` / ``_settle`` / ``_commit``,
+a few loop turns together (``sendx.emulator.groups.GroupCommit``,
 ``Store.commit_group``). A hypothesis ``RuleBasedStateMachine`` sends *batches*
 of 1 to 8 identify / rename / track calls that all land in one group: the same
 contact changed twice, rename chains (b->c, then a->b, then the contact now at c
@@ -12,7 +12,7 @@ every status and every answered contact must match, then the whole state
 (contacts, encrypted ids, events, the tag and field catalogues as another
 connection reads them, the cached field kinds, the in-memory address index), and
 the batch must have been one group holding every call that passed its checks
-(counted by wrapping ``EmulatorApp._commit``). Other rules
+(counted by wrapping ``GroupCommit.commit``). Other rules
 reopen the database file (what was committed comes back identical) and make a
 batch's COMMIT fail (refused calls keep their error, the others answer 500, and
 nothing of the batch is kept; the same batch sent again then succeeds).
@@ -66,9 +66,10 @@ from tests.emulator.test_state_machine import (
     tag_lists,
 )
 
-from sendx.emulator.app import EmulatorApp, _Group, contact_wire
+from sendx.emulator.app import EmulatorApp, contact_wire
 from sendx.emulator.auth import Auth
 from sendx.emulator.automations import DeliveryQueue
+from sendx.emulator.groups import Group
 from sendx.emulator.store import Store
 from sendx.resources.contacts import identify_call, track_call
 
@@ -218,13 +219,13 @@ class Harness:
         team = self.auth.team(TEAM)
         assert team is not None
         self.team = team
-        commit = self.app._commit
+        commit = self.app.groups.commit
 
-        def counted(group: _Group) -> None:
+        def counted(group: Group) -> None:
             self.group_sizes.append(group.size)
             commit(group)
 
-        self.app._commit = counted  # type: ignore[method-assign]
+        self.app.groups.commit = counted  # type: ignore[method-assign]
         # A second connection sees only what was committed.
         self.reader = sqlite3.connect(self.path)
 
@@ -241,7 +242,7 @@ class Harness:
         """Send the calls as one batch; their statuses and decoded bodies, in order."""
         self.group_sizes.clear()
         answers = asyncio.run(_gather(self.app, [call.request() for call in calls]))
-        assert self.app._group is None, "a group is left open"
+        assert self.app.groups.waiting is None, "a group is left open"
         return answers
 
     def snapshot(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -87,7 +87,7 @@ class App:
             return list(await asyncio.gather(*(self.request(*request) for request in requests)))
 
         answers = asyncio.run(together())
-        assert self.app._group is None
+        assert self.app.groups.waiting is None
         return answers
 
     def emails(self, team: str = "t1") -> list[str]:

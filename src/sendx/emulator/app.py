@@ -3,7 +3,7 @@
 One request: faults are drawn (latency, an injected status, a dropped connection),
 the route is found (404/405), the team and key checked (401), the body read (413)
 and decoded strictly (400), then the change is merged and staged; the requests
-that arrive together commit as one group (see :meth:`EmulatorApp._settle`), and
+that arrive together commit as one group (:mod:`sendx.emulator.groups`), and
 each is answered after that commit. Webhooks for its events are queued after the
 commit, off the loop.
 """
@@ -35,6 +35,7 @@ from sendx.emulator._http import (
 from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
 from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
 from sendx.emulator.faults import NO_FAULT, FaultSet
+from sendx.emulator.groups import GroupCommit
 from sendx.emulator.records import ContactRow, TeamRow
 from sendx.emulator.store import Store
 from sendx.errors import InvalidRequestError
@@ -56,36 +57,6 @@ _MAX_QUERIES = 256
 _JSON = (b"content-type", b"application/json")
 _ALLOW_POST = ((b"allow", b"POST"),)
 _CLOSE = ((b"connection", b"close"),)
-
-
-class _Commit(asyncio.Future[None]):
-    """The group's commit, one future that all its requests await. It refuses to be
-    cancelled: a task cancelled while it awaits a future cancels that future, which
-    here would cancel the others' wait too. The cancelled request is cancelled
-    anyway, when the commit wakes it (asyncio then throws its cancellation in)."""
-
-    def cancel(self, msg: Any = None) -> bool:
-        return False
-
-
-class _Group:
-    """The requests that share one commit: they await ``done``, then read ``error``."""
-
-    __slots__ = ("done", "error", "size")
-
-    def __init__(self, done: _Commit) -> None:
-        self.done = done
-        self.size = 0
-        self.error: BaseException | None = None
-
-
-# A group commits once a loop turn adds no request to it, or after this many turns.
-# Waiting while requests keep arriving makes groups larger: fewer commits, and the
-# answers go out together. Measured on this project's 2-core machine (32 requests
-# in flight): 44 us of server CPU per identify when committing after one turn, 38 us
-# when waiting for the group to settle; a cap of 8 turns did no better than 4. A
-# lone request commits on the next turn, as before.
-_MAX_TURNS = 4
 
 
 _NO_HEADERS: tuple[tuple[bytes, bytes], ...] = ()
@@ -188,7 +159,7 @@ class EmulatorApp:
         self.deliveries = deliveries
         self.faults = FaultSet()
         self.latency_s = latency_ms / 1000.0
-        self._group: _Group | None = None
+        self.groups = GroupCommit(store, auth)
         self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort
         self.control = Control(self)
@@ -230,12 +201,7 @@ class EmulatorApp:
             except TooLarge:
                 raise _Reply(413, "the request body is over 1 MiB", _CLOSE) from None
             answer, notify = self._apply(path, team_id, key, query, data)
-            group = self._group
-            if group is None:
-                loop = asyncio.get_running_loop()
-                group = self._group = _Group(_Commit(loop=loop))
-                loop.call_soon(self._settle, group, 1, 1)
-            group.size += 1
+            group = self.groups.join()
             await group.done
             if group.error is not None:  # the database failed (disk full, ...): nothing kept
                 raise _Reply(500, f"the emulator could not commit: {group.error}")
@@ -327,40 +293,6 @@ class EmulatorApp:
             raise _Reply(exc.status, exc.message) from None
         except InvalidRequestError as exc:
             raise _Reply(400, str(exc)) from None
-
-    def _settle(self, group: _Group, seen: int, turns: int) -> None:
-        """Commit the group once a turn of the loop added no request to it."""
-        if group.done.done():  # committed early, by flush()
-            return
-        if group.size != seen and turns < _MAX_TURNS:
-            asyncio.get_running_loop().call_soon(self._settle, group, group.size, turns + 1)
-        else:
-            self._commit(group)
-
-    def flush(self) -> None:
-        """Commit the waiting group now and wake its requests (the control plane
-        calls this before it reads or resets). Raises the commit's error, which its
-        requests answer as a 500 too."""
-        group = self._group
-        if group is not None:
-            self._commit(group)
-            if group.error is not None:
-                raise group.error
-
-    def _commit(self, group: _Group) -> None:
-        """Commit what the group's requests staged (see :meth:`Store.commit_group`)
-        and wake them."""
-        if self._group is group:
-            self._group = None
-        try:
-            self.store.commit_group()
-        except BaseException as exc:
-            group.error = exc  # first: whatever happens next, nothing was kept
-            self.auth.reload()  # teams bound by the lost group are gone again
-            if not isinstance(exc, Exception):
-                raise  # KeyboardInterrupt, SystemExit: the requests answer 500 first
-        finally:
-            group.done.set_result(None)
 
     def _identify(
         self, team_id: str, key: bytes, team: TeamRow | None, body: bytes

@@ -120,7 +120,7 @@ class Control:
         sees them and a reset comes after them. If that commit fails, so does this
         request, with the 500 its requests answer."""
         try:
-            self._app.flush()
+            self._app.groups.flush()
         except Exception as exc:
             raise _Fail(500, f"the emulator could not commit: {exc}") from None
 
