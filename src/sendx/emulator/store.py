@@ -196,8 +196,10 @@ class Store:
         self._commit()
 
     def flush(self) -> None:
-        """Commit the group early (before a reader or another transaction). If that
-        fails, the group is lost: :meth:`commit_group` then reports it."""
+        """Commit what is staged now (before a read, another transaction, or close).
+        If that fails, the group is lost: :meth:`commit_group` then reports it. The
+        control plane commits through ``GroupCommit.flush`` first, which also ends
+        the group; this is the store's own guarantee for every other caller."""
         try:
             self._commit()
         except BaseException as exc:
