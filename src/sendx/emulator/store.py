@@ -69,9 +69,8 @@ class Store:
     def __init__(self, path: str) -> None:
         # One emulator per file: a second one would keep its own index of addresses
         # and its own ids, and write duplicates that nothing would stop.
-        self._lock_path = path + ".lock"
         try:
-            self._lock_fd = acquire(self._lock_path)
+            self._lock_fd = acquire(path + ".lock")
         except Locked as exc:
             raise StoreError(
                 f"the database {path!r} is in use by {exc.holder}: one emulator per "
@@ -103,8 +102,6 @@ class Store:
         self._staged_events: list[tuple[int, _EventsEntry]] = []
         # One cursor for the statements of every request (a new one per call costs).
         self._cursor = self._db.cursor()
-        # Why a group was lost by an early commit (see flush()), for commit_group().
-        self._lost: BaseException | None = None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             # OFF: a commit is handed to the OS at once, so it survives the emulator
@@ -155,14 +152,13 @@ class Store:
             last = max(last, pk)
         self._keys = keys
         self._next_contact = last + 1
-        self._next_team = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM teams").fetchone()[
-            0
-        ]
+        (last_team,) = self._db.execute("SELECT coalesce(max(id), 0) FROM teams").fetchone()
+        self._next_team = last_team + 1
 
     def close(self) -> None:
         """Commit what is staged, checkpoint, close the database, release the lock."""
         try:
-            self.flush()
+            self.commit_group()
         finally:
             self._db.close()
             os.close(self._lock_fd)
@@ -171,7 +167,7 @@ class Store:
     def write(self) -> Iterator[None]:
         """One write transaction of its own: everything inside commits together, at
         the end of the block, or not at all. The staged group commits first."""
-        self.flush()
+        self.commit_group()
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -181,42 +177,22 @@ class Store:
         self._db.execute("COMMIT")
 
     def commit_group(self) -> None:
-        """Commit what the group's requests staged, in one transaction.
+        """Commit what the group's requests staged, in one transaction (nothing, if
+        nothing is staged).
 
         If the commit fails, nothing of the group is kept: the transaction is rolled
         back, the caches and the index are rebuilt from the database, and the error
-        propagates. It also propagates when an early :meth:`flush` lost part of the
-        group; what was staged since is then dropped, so that the group fails whole.
+        propagates. Reads and other transactions call this first, so that they see
+        and follow the staged changes; the app's waiting requests learn of it from
+        ``GroupCommit``, through which the control plane commits before it reads.
         """
-        lost = self._lost
-        if lost is not None:
-            self._lost = None
-            self._discard()
-            raise lost
-        self._commit()
-
-    def flush(self) -> None:
-        """Commit what is staged now (before a read, another transaction, or close).
-        If that fails, the group is lost: :meth:`commit_group` then reports it. The
-        control plane commits through ``GroupCommit.flush`` first, which also ends
-        the group; this is the store's own guarantee for every other caller."""
-        try:
-            self._commit()
-        except BaseException as exc:
-            self._lost = exc
-            raise
-
-    def _has_staged(self) -> bool:
-        return bool(
+        if not (
             self._staged_contacts
             or self._staged_events
             or self._staged_teams
             or self._staged_tags
             or self._staged_fields
-        )
-
-    def _commit(self) -> None:
-        if not self._has_staged():
+        ):
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
@@ -338,7 +314,7 @@ class Store:
 
     def contacts(self, team: int) -> list[ContactRow]:
         """Every contact of the team, oldest first (the group commits first)."""
-        self.flush()
+        self.commit_group()
         rows = self._db.execute(
             f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
             (team,),
@@ -418,7 +394,7 @@ class Store:
     def events(self, team: int, after: int = 0) -> list[dict[str, Any]]:
         """The team's events with ids above ``after``, oldest first, in wire form
         (the group commits first)."""
-        self.flush()
+        self.commit_group()
         rows = self._db.execute(
             "SELECT at, events FROM events WHERE team = ? AND last_id > ? ORDER BY last_id",
             (team, after),
