@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -12,6 +13,32 @@ import urllib3
 
 TEAM = "team-1"
 KEY = "key-1"
+DISK_FULL = "database or disk is full"
+
+
+class FailingCommit:
+    """Stands in for the store's connection (``store._db``): its COMMIT number
+    ``which`` from now fails with ``error``, a full disk by default. ``fired``
+    tells whether it has."""
+
+    def __init__(
+        self, db: sqlite3.Connection, which: int = 1, error: BaseException | None = None
+    ) -> None:
+        self.db = db
+        self.countdown = which
+        self.error = sqlite3.OperationalError(DISK_FULL) if error is None else error
+        self.fired = False
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        if sql == "COMMIT" and not self.fired:
+            self.countdown -= 1
+            if self.countdown == 0:
+                self.fired = True
+                raise self.error
+        return self.db.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
 
 
 @dataclass

@@ -51,6 +51,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from tests.emulator._helpers import DISK_FULL, FailingCommit
 from tests.emulator.reference_model import ModelError, ReferenceModel
 from tests.emulator.test_state_machine import (
     BIRTHDAYS,
@@ -74,7 +75,6 @@ from sendx.emulator.store import Store
 from sendx.resources.contacts import identify_call, track_call
 
 _OK_TRACK = {"status": "200", "message": "OK", "data": "success"}
-_DISK_FULL = "database or disk is full"
 
 
 # -- the calls -----------------------------------------------------------------------------
@@ -182,24 +182,6 @@ batches = st.lists(st.one_of(_single, _single, rename_chains()), min_size=1, max
 
 
 # -- the app, without a server ---------------------------------------------------------------
-
-
-class _FailingCommit:
-    """A connection whose next COMMIT fails as a full disk would (as in
-    test_persistence.py)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.armed = True
-
-    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
-        if sql == "COMMIT" and self.armed:
-            self.armed = False
-            raise sqlite3.OperationalError(_DISK_FULL)
-        return self.db.execute(sql, parameters)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.db, name)
 
 
 class Harness:
@@ -396,7 +378,7 @@ class GroupCommitMatchesModel(RuleBasedStateMachine):
         self.model = saved
         store = self.emulator.store
         real = store._db
-        failing = _FailingCommit(real)
+        failing = FailingCommit(real)
         store._db = failing  # type: ignore[assignment]
         try:
             answers = self.emulator.send(calls)
@@ -404,11 +386,11 @@ class GroupCommitMatchesModel(RuleBasedStateMachine):
             store._db = real
         if not writes:  # a group of no-op tracks (and refusals) commits nothing
             expected = [200 if status == 500 else status for status in expected]
-        assert failing.armed is not writes
+        assert failing.fired is writes
         assert [status for status, _ in answers] == expected, (calls, answers)
         for status, answer in answers:
             if status == 500:
-                message = f"the emulator could not commit: {_DISK_FULL}"
+                message = f"the emulator could not commit: {DISK_FULL}"
                 assert answer == {"status": "500", "message": message}
         passed = sum(status not in (400, 404, 409) for status in expected)
         assert self.emulator.group_sizes == ([passed] if passed else [])

@@ -14,43 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.emulator._helpers import DISK_FULL, FailingCommit
 
 from sendx.emulator.app import EmulatorApp
 from sendx.emulator.auth import Auth
 from sendx.emulator.automations import DeliveryQueue
 from sendx.emulator.store import Store
 
-_DISK_FULL = "database or disk is full"
-_LOST = {"status": "500", "message": f"the emulator could not commit: {_DISK_FULL}"}
+_LOST = {"status": "500", "message": f"the emulator could not commit: {DISK_FULL}"}
 
 
 class _Abort(BaseException):
     """Not an ``Exception``, like KeyboardInterrupt (which would stop pytest)."""
-
-
-class _FailingCommit:
-    """A connection whose COMMIT number ``which`` (from 1) fails with ``error``."""
-
-    def __init__(self, db: sqlite3.Connection, which: int, error: BaseException) -> None:
-        self.db = db
-        self.countdown = which
-        self.error = error
-
-    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
-        if sql == "COMMIT":
-            self.countdown -= 1
-            if self.countdown == 0:
-                raise self.error
-        return self.db.execute(sql, parameters)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.db, name)
 
 
 Request = tuple[str, str, str, dict[str, Any] | None, str]  # method, path, query, body, key
@@ -77,8 +57,7 @@ class App:
 
     def fail_commit(self, which: int = 1, error: BaseException | None = None) -> None:
         """Make the ``which``-th COMMIT from now fail (a full disk, by default)."""
-        failure = sqlite3.OperationalError(_DISK_FULL) if error is None else error
-        self.store._db = _FailingCommit(self.store._db, which, failure)  # type: ignore[assignment]
+        self.store._db = FailingCommit(self.store._db, which, error)  # type: ignore[assignment]
 
     def send(self, *requests: Request) -> list[tuple[int, Any]]:
         """Send the requests together (one group); their statuses and answers."""

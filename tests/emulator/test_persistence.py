@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import urllib3
 from tests._support.polling import wait_for
-from tests.emulator._helpers import Api
+from tests.emulator._helpers import Api, FailingCommit
 
 from sendx.emulator import Emulator
 from sendx.emulator.store import SCHEMA_VERSION, Store, StoreError
@@ -161,23 +161,6 @@ def test_missing_server_stack_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
         Emulator().start()
 
 
-class _FailingCommit:
-    """A connection whose next COMMIT fails as a full disk would."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.armed = True
-
-    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
-        if sql == "COMMIT" and self.armed:
-            self.armed = False
-            raise sqlite3.OperationalError("database or disk is full")
-        return self.db.execute(sql, *args)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.db, name)
-
-
 def test_a_failed_commit_is_500_and_keeps_nothing(http: urllib3.PoolManager) -> None:
     """When the group commit fails, its requests answer 500 and none of their changes
     stay; the next request is served normally."""
@@ -186,7 +169,7 @@ def test_a_failed_commit_is_500_and_keeps_nothing(http: urllib3.PoolManager) -> 
         api.identify({"email": "kept@x.io"})
         store = emu.app.store
         real = store._db
-        store._db = _FailingCommit(real)
+        store._db = FailingCommit(real)
         try:
             response = api.identify({"email": "lost@x.io", "tags": ["t"]})
             assert response.status == 500
