@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sendx._email import EMAIL_PATTERN, MAX_EMAIL_LENGTH, check_email
 from sendx.errors import InvalidRequestError
 
 __all__ = [
+    "EMAIL_PATTERN",
     "MAX_EMAIL_LENGTH",
     "check_birthday",
     "check_custom_fields",
@@ -25,66 +27,14 @@ __all__ = [
     "is_increment_text",
 ]
 
-MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INCREMENT = re.compile(r"(\+\+|--)\d+(\.\d+)?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# An address every check of check_email() accepts: no whitespace, control character or
-# second '@', and a domain of dot-separated labels.
-_PLAIN_EMAIL = re.compile(r"[^\s@\x00-\x1f\x7f]+@[^\s@.\x00-\x1f\x7f]+(?:\.[^\s@.\x00-\x1f\x7f]+)+")
 
 
 def _show(value: Any) -> str:
     """A short, safe rendering of a rejected value for an error message."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _mask_email(value: str) -> str:
-    """An address as error messages show it: enough to find the typo, not the person
-    (``'j***@gmail'``). Emails are personal data and messages end up in logs."""
-    local, at, domain = value.rpartition("@")
-    if not at:
-        return f"{value[:1]!r}... ({len(value)} characters, no '@')"
-    return repr(f"{local[:1]}***@{domain[:40]}")
-
-
-def check_email(value: Any, field: str = "email") -> str:
-    """An address is accepted when it is surely one: ``local@domain``.
-
-    Deliberately lenient, as SendX is: the local part may hold ``+``, spaces (quoted
-    local parts allow them) and non-ASCII; the domain must be non-empty with no
-    whitespace. Rejected: no ``@``, an empty side, control characters, whitespace at
-    either end (``" ann@x.io"`` would be another contact than ``"ann@x.io"``), over
-    254 chars. The message masks the address.
-    """
-    if not isinstance(value, str):
-        raise InvalidRequestError(
-            f"{field} must be a string (got {type(value).__name__})", field=field
-        )
-    if len(value) <= MAX_EMAIL_LENGTH and _PLAIN_EMAIL.fullmatch(value):
-        return value  # the common case, in one regex; the checks below explain the rest
-    local, at, domain = value.rpartition("@")
-    problem = None
-    if not value:
-        problem = "is empty"
-    elif len(value) > MAX_EMAIL_LENGTH:
-        problem = f"is longer than {MAX_EMAIL_LENGTH} characters"
-    elif value != value.strip():
-        problem = "has leading or trailing whitespace"
-    elif not at:
-        problem = "has no '@'"
-    elif not local.strip():
-        problem = "has nothing before the '@'"
-    elif not domain or any(ch.isspace() for ch in domain) or "." not in domain.strip("."):
-        problem = "has no valid domain after the '@'"
-    elif _CONTROL.search(value):
-        problem = "contains control characters"
-    if problem:
-        raise InvalidRequestError(
-            f"{field} {problem}: {_mask_email(value)} is not an email address", field=field
-        )
-    return value
 
 
 def check_optional_text(value: Any, field: str) -> str | None:

@@ -346,8 +346,8 @@ def test_endpoint_target_and_headers() -> None:
     endpoint = _core.Endpoint(settings, user_agent="ua", extra_headers={"X-A": "b"})
     assert endpoint.origin == "https://h.example:8443"
     assert endpoint.target(IDEMPOTENT) == "/api/v1/contact/identify?team_id=T%2F1+2"
-    assert endpoint.target(track_call("j+1 x@x.io")) == (
-        "/api/v1/contact/track?team_id=T%2F1+2&email=j%2B1+x%40x.io"
+    assert endpoint.target(track_call("j+1&x@x.io")) == (
+        "/api/v1/contact/track?team_id=T%2F1+2&email=j%2B1%26x%40x.io"
     )
     assert endpoint.headers == {
         "api_key": "K&Y",

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from tests._support.recording_server import RecordedRequest, RecordingServer, Reply
+from tests._support.vectors import REFUSED_BY_THE_EMAIL_RULE
 from tests.client.conftest import KEY, TEAM, VECTORS, Driver
 
 import sendx
@@ -117,13 +118,12 @@ def test_birthday_as_string_or_date_is_the_same(server: RecordingServer) -> None
 EMAILS = [
     # (address, its form-encoded query value, its exact JSON string)
     ("j+1@x.io", "j%2B1%40x.io", b'"j+1@x.io"'),
-    ("j+1 x@x.io", "j%2B1+x%40x.io", b'"j+1 x@x.io"'),
+    ("o'brien+1@x.io", "o%27brien%2B1%40x.io", b'"o\'brien+1@x.io"'),
     (
         "zo\u00eb@ex\u00e4mple.com",
         "zo%C3%AB%40ex%C3%A4mple.com",
         '"zo\u00eb@ex\u00e4mple.com"'.encode(),
     ),
-    ('"a@b c"@x.io', "%22a%40b+c%22%40x.io", b'"\\"a@b c\\"@x.io"'),
     ("a&b=c/d?e#f@x.io", "a%26b%3Dc%2Fd%3Fe%23f%40x.io", b'"a&b=c/d?e#f@x.io"'),
 ]
 
@@ -222,7 +222,13 @@ def test_reproduces_the_original_clients_requests(
 ) -> None:
     """Request line and query exactly as the original client sent them; the same headers
     and values except User-Agent (ours) and Content-Length (our JSON is compact); the
-    same JSON, keys in the same order."""
+    same JSON, keys in the same order. An address the email rule refuses is refused
+    before any I/O."""
+    if vector["case"] in REFUSED_BY_THE_EMAIL_RULE:
+        with pytest.raises(sendx.InvalidRequestError, match="a space in the local part"):
+            _replay(server, driver, vector)
+        assert server.requests == []
+        return
     if "/track" in vector["request_line"]:
         server.default = TRACK_REPLY
     request = _replay(server, driver, vector)

@@ -211,3 +211,16 @@ def test_callback_thread_failure_goes_to_the_thread_not_the_callback(
     [failure] = failures
     assert isinstance(failure, swagger_client.rest.ApiException)
     assert failure.status == 500
+
+
+@pytest.mark.parametrize("address", ['"a b"@x.io', "a@@x.io", "x@x..io", "x@.x.io"])
+def test_an_address_no_mail_server_takes_is_refused_before_any_io(
+    api: swagger_client.ContactApi, server: RecordingServer, address: str
+) -> None:
+    """sendx's one email rule holds here too, as a ``ValueError`` (``InvalidRequestError``)
+    saying what is wrong; nothing is sent."""
+    with pytest.raises(ValueError, match="is not an email address"):
+        api.contact_identify_post("KEY", "TEAM", swagger_client.ContactRequest(email=address))
+    with pytest.raises(ValueError, match="is not an email address"):
+        api.contact_track_post("KEY", "TEAM", address, swagger_client.TrackRequest())
+    assert server.requests == []

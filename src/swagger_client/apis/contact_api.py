@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sendx._email import check_email
 from swagger_client.api_client import ApiClient
 from swagger_client.configuration import Configuration
 
@@ -22,6 +23,13 @@ def _check(method: str, kwargs: dict[str, Any], required: tuple[tuple[str, Any],
     for name, value in required:
         if value is None:
             raise ValueError(f"Missing the required parameter `{name}` when calling `{method}`")
+
+
+def _email_of(details: Any) -> Any:
+    """The address in a ``ContactRequest`` (or a dict standing for one), if any."""
+    if isinstance(details, dict):
+        return details.get("email")
+    return getattr(details, "email", None)
 
 
 class ContactApi:
@@ -74,6 +82,11 @@ class ContactApi:
             kwargs,
             (("api_key", api_key), ("team_id", team_id), ("contact_details", contact_details)),
         )
+        # sendx's one email rule, before any I/O (an InvalidRequestError, a ValueError);
+        # an absent email is left for SendX to refuse, as the original did.
+        email = _email_of(contact_details)
+        if email is not None:
+            check_email(email, "contact_details.email")
         return self.api_client.call_api(
             "/contact/identify",
             "POST",
@@ -116,6 +129,7 @@ class ContactApi:
                 ("track_details", track_details),
             ),
         )
+        check_email(email, "email")
         return self.api_client.call_api(
             "/contact/track",
             "POST",
