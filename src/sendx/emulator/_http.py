@@ -6,21 +6,28 @@ lets the emulator keep up with the bare server stack.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote_plus
 
 import msgspec
 
 __all__ = [
+    "DISCARD_BYTES",
+    "DISCARD_SECONDS",
     "MAX_BODY",
     "MAX_HEADER_BYTES",
     "MAX_QUERY",
+    "TOO_DEEP",
+    "BodyState",
     "Disconnected",
     "Receive",
     "Scope",
     "Send",
     "TooLarge",
+    "answer_and_close",
     "error_body",
     "no_route",
     "scan_headers",
@@ -37,6 +44,12 @@ MAX_BODY = 1024 * 1024  # 1 MiB, answered 413 beyond
 MAX_QUERY = 8 * 1024  # answered 414 beyond
 MAX_HEADER_BYTES = 32 * 1024  # all header names and values together; 431 beyond
 MAX_HEADERS = 100
+# What is read and dropped of a body refused before its end, before the connection
+# closes (see answer_and_close): bodies up to 64 MiB, for up to 10 seconds.
+DISCARD_BYTES = 64 * 1024 * 1024
+DISCARD_SECONDS = 10.0
+# msgspec raises RecursionError past its nesting limit: answered 400 with this.
+TOO_DEEP = "the request body nests arrays or objects too deeply"
 
 _JSON = (b"content-type", b"application/json")
 _encode = msgspec.json.encode
@@ -46,8 +59,16 @@ class Disconnected(Exception):
     """The client went away before its body arrived."""
 
 
+BodyState = Literal["unread", "partial", "complete"]
+
+
 class TooLarge(Exception):
-    """The body is over :data:`MAX_BODY`."""
+    """The body is over :data:`MAX_BODY`. ``body`` says how much of it was received:
+    none (its Content-Length said so), part, or all of it."""
+
+    def __init__(self, body: BodyState) -> None:
+        super().__init__("the request body is over 1 MiB")
+        self.body = body
 
 
 def no_route(path: str) -> bytes:
@@ -78,6 +99,72 @@ async def respond(
     await send({"type": "http.response.body", "body": body})
 
 
+async def answer_and_close(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+    *,
+    request_body: BodyState = "unread",
+) -> None:
+    """Send a complete JSON answer with ``Connection: close``, then read and drop what
+    is left of the request body before the connection closes (a lingering close, as
+    nginx does). Closing a socket with unread bytes sends a reset, and most clients,
+    still writing a large body, would see that reset instead of the answer.
+
+    The rest is read up to :data:`DISCARD_BYTES` and for :data:`DISCARD_SECONDS`;
+    past either, or when the body announced is larger, the connection closes without
+    more. ``request_body`` says how much of the body was received already: when none
+    was asked for, a client that sent ``Expect: 100-continue`` has sent none of it and
+    never will, so nothing is read."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                _JSON,
+                (b"content-length", b"%d" % len(body)),
+                (b"connection", b"close"),
+                *headers,
+            ],
+        }
+    )
+    # The whole answer, but the response left open: the server keeps delivering the
+    # request's body until it ends, and closes the connection only after that.
+    await send({"type": "http.response.body", "body": body, "more_body": True})
+    if request_body == "partial" or (request_body == "unread" and _worth_discarding(scope)):
+        # A client too slow: the connection closes with its body unread.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(_discard(receive), DISCARD_SECONDS)
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _worth_discarding(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"expect" and value.lower() == b"100-continue":
+            return False
+        if name == b"content-length":
+            try:
+                if int(value) > DISCARD_BYTES:
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+async def _discard(receive: Receive) -> None:
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        size += len(message.get("body", b""))
+        if size > DISCARD_BYTES:
+            return
+
+
 async def read_body(scope: Scope, receive: Receive, length: bytes | None = None) -> bytes:
     """The whole request body; raises :class:`TooLarge` past 1 MiB (announced or
     received) and :class:`Disconnected` if the client leaves first. ``length`` is
@@ -93,14 +180,14 @@ async def read_body(scope: Scope, receive: Receive, length: bytes | None = None)
         except ValueError:
             announced = 0  # the server stack rejects a malformed length itself
         if announced > MAX_BODY:
-            raise TooLarge
+            raise TooLarge("unread")
     message = await receive()
     if message["type"] != "http.request":
         raise Disconnected
     body: bytes = message.get("body", b"")
     if not message.get("more_body", False):
         if len(body) > MAX_BODY:
-            raise TooLarge
+            raise TooLarge("complete")
         return body
     chunks = [body]
     size = len(body)
@@ -111,7 +198,7 @@ async def read_body(scope: Scope, receive: Receive, length: bytes | None = None)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            raise TooLarge
+            raise TooLarge("partial" if message.get("more_body", False) else "complete")
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)

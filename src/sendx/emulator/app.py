@@ -20,11 +20,14 @@ from sendx._validation import check_birthday, check_custom_fields, check_email, 
 from sendx.emulator import merge
 from sendx.emulator._http import (
     MAX_QUERY,
+    TOO_DEEP,
+    BodyState,
     Disconnected,
     Receive,
     Scope,
     Send,
     TooLarge,
+    answer_and_close,
     error_body,
     no_route,
     parse_query,
@@ -56,7 +59,6 @@ _AUTH_ERROR = error_body(401, AUTH_MESSAGE)
 _MAX_QUERIES = 256
 _JSON = (b"content-type", b"application/json")
 _ALLOW_POST = ((b"allow", b"POST"),)
-_CLOSE = ((b"connection", b"close"),)
 
 
 _NO_HEADERS: tuple[tuple[bytes, bytes], ...] = ()
@@ -64,7 +66,9 @@ _NO_HEADERS: tuple[tuple[bytes, bytes], ...] = ()
 
 class _Reply(Exception):
     """An answer other than the call's own: an error, with its extra headers.
-    ``body`` when it is ready (a constant, or a shortened echo of the path)."""
+    ``body`` when it is ready (a constant, or a shortened echo of the path).
+    ``close``: the connection closes after the answer, and this much of the
+    request's body was read (the rest is read and dropped first)."""
 
     def __init__(
         self,
@@ -73,11 +77,13 @@ class _Reply(Exception):
         headers: tuple[tuple[bytes, bytes], ...] = _NO_HEADERS,
         *,
         body: bytes | None = None,
+        close: BodyState | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.body = error_body(status, message) if body is None else body
         self.headers = headers
+        self.close = close
 
 
 class ApiError(Exception):
@@ -135,6 +141,8 @@ def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
         raise ApiError(400, f"invalid request body: {text}") from None
     except msgspec.DecodeError:
         raise ApiError(400, "the request body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, TOO_DEEP) from None
 
 
 class EmulatorApp:
@@ -198,8 +206,8 @@ class EmulatorApp:
             team_id, key, query, length = self._check(scope, method, path)
             try:
                 data = await read_body(scope, receive, length)
-            except TooLarge:
-                raise _Reply(413, "the request body is over 1 MiB", _CLOSE) from None
+            except TooLarge as exc:
+                raise _Reply(413, "the request body is over 1 MiB", close=exc.body) from None
             answer, notify = self._apply(path, team_id, key, query, data)
             group = self.groups.join()
             await group.done
@@ -209,6 +217,17 @@ class EmulatorApp:
                 notify()
             status, body, headers = 200, answer, _NO_HEADERS
         except _Reply as reply:
+            if reply.close is not None and outcome.drop != "after":
+                await answer_and_close(
+                    scope,
+                    receive,
+                    send,
+                    reply.status,
+                    reply.body,
+                    reply.headers,
+                    request_body=reply.close,
+                )
+                return
             status, body, headers = reply.status, reply.body, reply.headers
         except Disconnected:
             return
@@ -246,10 +265,10 @@ class EmulatorApp:
             raise _Reply(405, f"method {method} not allowed; use POST", _ALLOW_POST)
         raw_query: bytes = scope["query_string"]
         if len(raw_query) > MAX_QUERY:
-            raise _Reply(414, f"the query string is over {MAX_QUERY} bytes", _CLOSE)
+            raise _Reply(414, f"the query string is over {MAX_QUERY} bytes", close="unread")
         key, length, too_large = scan_headers(scope)
         if too_large:
-            raise _Reply(431, "the request headers are too large", _CLOSE)
+            raise _Reply(431, "the request headers are too large", close="unread")
         query = self._queries.get(raw_query)
         if query is None:
             try:

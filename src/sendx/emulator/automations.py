@@ -130,11 +130,15 @@ def load_rules_file(path: str | Path) -> list[Rule]:
             document: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise RuleError(f"{path.name} is not valid TOML: {exc}") from None
+        except RecursionError:
+            raise RuleError(f"{path.name} nests arrays or tables too deeply") from None
     else:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise RuleError(f"{path.name} is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise RuleError(f"{path.name} nests arrays or objects too deeply") from None
     return parse_rules(document)
 
 

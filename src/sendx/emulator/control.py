@@ -15,11 +15,13 @@ import msgspec
 
 from sendx.emulator._http import (
     MAX_QUERY,
+    TOO_DEEP,
     Disconnected,
     Receive,
     Scope,
     Send,
     TooLarge,
+    answer_and_close,
     error_body,
     no_route,
     parse_query,
@@ -61,6 +63,8 @@ def _json_document(body: bytes) -> Any:
         return msgspec.json.decode(body)
     except msgspec.DecodeError:
         raise _Fail(400, "the request body is not valid JSON") from None
+    except RecursionError:
+        raise _Fail(400, TOO_DEEP) from None
 
 
 class Control:
@@ -105,8 +109,10 @@ class Control:
                 raise _Fail(400, "the query string is not valid UTF-8") from None
             try:
                 body = await read_body(scope, receive) if method == "PUT" else b""
-            except TooLarge:
-                raise _Fail(413, "the request body is over 1 MiB") from None
+            except TooLarge as exc:
+                message = error_body(413, "the request body is over 1 MiB")
+                await answer_and_close(scope, receive, send, 413, message, request_body=exc.body)
+                return
             status, payload = await handler(query, body)
         except Disconnected:
             return
