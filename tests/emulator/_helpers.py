@@ -142,7 +142,9 @@ class Api:
         if query:
             url += "?" + urlencode(query)
         data = None if body is None else json.dumps(body).encode()
-        response = self.http.request(method, url, body=data)
+        # Control-plane writes must say they are JSON, a body or not (415 otherwise).
+        headers = {} if method == "GET" else {"Content-Type": "application/json"}
+        response = self.http.request(method, url, body=data, headers=headers)
         return response.status, json.loads(response.data)
 
     def contacts(self, team: str = TEAM) -> list[dict[str, Any]]:

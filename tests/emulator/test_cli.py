@@ -152,3 +152,33 @@ def test_an_unusable_database_is_one_line_and_exit_1(
     err = capsys.readouterr().err
     assert err.startswith("sendx: error: cannot start the emulator: ")
     assert err.count("\n") == 1
+
+
+def _get_as(url: str, host: str) -> int:
+    """The status of a GET that names ``host`` in its Host header."""
+    request = urllib.request.Request(url, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code
+
+
+def test_allow_host_adds_a_name() -> None:
+    """``--allow-host`` names are answered; other names get 403."""
+    process, line = _start("--allow-host", "emulator.internal")
+    try:
+        health = line.split()[2].removesuffix("/api/v1") + "/_emulator/health"
+        assert wait_for(lambda: _get(health)[0] == 200)
+        assert _get_as(health, "emulator.internal:8787") == 200
+        assert _get_as(health, "other.internal") == 403
+    finally:
+        code, _ = _stop(process, signal.SIGTERM)
+    assert code == 0
+
+
+def test_a_bad_allow_host_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A URL or a host with its port is not a host name: exit 2, saying why."""
+    assert main(["emulator", "--allow-host", "http://emulator.internal"]) == 2
+    assert "'http://emulator.internal' is not a host name" in capsys.readouterr().err

@@ -246,7 +246,7 @@ def test_invalid_utf8_in_the_query_is_400(emu: Emulator, api: Api) -> None:
     """Percent-escapes that are not UTF-8 are refused."""
     response = raw_exchange(
         emu.port,
-        b"POST /api/v1/contact/track?team_id=t&email=%ff HTTP/1.1\r\nHost: x\r\n"
+        b"POST /api/v1/contact/track?team_id=t&email=%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"api_key: k\r\nContent-Length: 0\r\n\r\n",
     )
     assert response.status == 400

@@ -171,5 +171,10 @@ def test_invalid_faults_are_refused_and_the_old_ones_kept(
 def test_not_json_is_refused(api: Api) -> None:
     """A body that is not JSON, or none, is 400."""
     for raw in (b"{", b""):
-        response = api.http.request("PUT", api.emu.control_url + "/faults", body=raw)
+        response = api.http.request(
+            "PUT",
+            api.emu.control_url + "/faults",
+            body=raw,
+            headers={"Content-Type": "application/json"},
+        )
         assert response.status == 400

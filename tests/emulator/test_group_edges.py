@@ -90,6 +90,8 @@ class App:
         """One request; its body arrives once ``gate`` is set."""
         data = json.dumps(body).encode() if body is not None else b""
         headers = [(b"content-length", b"%d" % len(data))]
+        if method != "GET":
+            headers.append((b"content-type", b"application/json"))
         if key:
             headers.append((b"api_key", key.encode()))
         scope: dict[str, Any] = {

@@ -97,7 +97,11 @@ class ControlPlane:
         return json.loads(response.data)
 
     def reset(self) -> None:
-        response = self._pool.request("POST", f"{self._prefix}/reset?team_id={TEAM}")
+        response = self._pool.request(
+            "POST",
+            f"{self._prefix}/reset?team_id={TEAM}",
+            headers={"Content-Type": "application/json"},
+        )
         assert response.status == 200, response.data[:300]
 
     def contacts(self) -> list[dict[str, Any]]:

@@ -87,6 +87,14 @@ def register(subparsers: Any) -> None:
         metavar="MS",
         help="wait before the first retry, doubled for each next one (default: 500)",
     )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="answer requests naming this host too (repeatable; loopback names and --host "
+        "always); any other Host header gets 403",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -116,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
+            allow_hosts=args.allow_host,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)
@@ -137,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
         if not _is_loopback(args.host):
             print(
                 f"sendx emulator: warning: listening on {args.host}, beyond this machine; "
-                "the control plane under /_emulator has no authentication",
+                "the control plane under /_emulator has no authentication; requests must "
+                "name it by that address, a loopback name or an --allow-host name",
                 file=sys.stderr,
                 flush=True,
             )

@@ -14,7 +14,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from sendx.emulator._http import Scope
 from sendx.emulator.auth import check_teams
 from sendx.emulator.automations import Rule, parse_rules
+from sendx.emulator.guard import check_allow_hosts
 
 __all__ = ["Emulator", "EmulatorUnavailable"]
 
@@ -62,7 +63,7 @@ class Emulator:
     """A local SendX API on a background thread.
 
     ``Emulator(db=None, teams=None, rules=None, *, host="127.0.0.1", port=0,
-    latency_ms=0)``
+    latency_ms=0, allow_hosts=())``
 
     - ``db``: a SQLite file (created if missing, kept), or ``None`` for a temporary
       database removed at :meth:`stop`.
@@ -72,6 +73,8 @@ class Emulator:
     - ``latency_ms``: added to every API request.
     - ``webhook_attempts``, ``webhook_backoff`` (seconds, doubled per retry) and
       ``webhook_timeout`` tune webhook delivery.
+    - ``allow_hosts``: host names it answers to besides the loopback ones and
+      ``host`` (any other ``Host`` header gets 403).
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -89,8 +92,10 @@ class Emulator:
         webhook_attempts: int = 5,
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         self._db_path = os.fspath(db) if db is not None else None
+        self._allow_hosts = check_allow_hosts(allow_hosts)
         self._teams = check_teams(teams)
         self._rules: list[Rule] = (
             parse_rules(list(rules) if isinstance(rules, Sequence) else rules)
@@ -194,6 +199,7 @@ class Emulator:
         from sendx.emulator.app import EmulatorApp
         from sendx.emulator.auth import Auth
         from sendx.emulator.automations import DeliveryQueue
+        from sendx.emulator.guard import HostGuard
         from sendx.emulator.store import Store
 
         if self._db_path is None:
@@ -212,14 +218,6 @@ class Emulator:
                 raise RuntimeError("the connection to drop is unknown")
             transport.abort()
 
-        self.app = EmulatorApp(
-            self._store,
-            auth,
-            rules=list(self._rules),
-            deliveries=self._deliveries,
-            latency_ms=self._latency_ms,
-            abort=abort,
-        )
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted sockets
         # only when proto says TCP; without it, Nagle delays each answer by 40 ms.
@@ -230,6 +228,15 @@ class Emulator:
         self._bound_port = int(sock.getsockname()[1])
         sock.listen(1024)
         sock.setblocking(False)
+        self.app = EmulatorApp(
+            self._store,
+            auth,
+            rules=list(self._rules),
+            deliveries=self._deliveries,
+            latency_ms=self._latency_ms,
+            abort=abort,
+            guard=HostGuard(self._host, self._allow_hosts, port=self._bound_port),
+        )
         config = uvicorn.Config(
             self.app,
             http=_protocol_class(registry),

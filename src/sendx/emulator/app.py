@@ -39,6 +39,7 @@ from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
 from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
 from sendx.emulator.faults import NO_FAULT, FaultSet
 from sendx.emulator.groups import GroupCommit
+from sendx.emulator.guard import HostGuard, host_refused
 from sendx.emulator.records import ContactRow, TeamRow
 from sendx.emulator.store import Store
 from sendx.errors import InvalidRequestError
@@ -158,9 +159,11 @@ class EmulatorApp:
         deliveries: DeliveryQueue,
         latency_ms: float = 0.0,
         abort: Callable[[Scope], None] | None = None,
+        guard: HostGuard | None = None,
     ) -> None:
         from sendx.emulator.control import Control  # the control plane needs this module
 
+        self.guard = HostGuard("127.0.0.1", port=0) if guard is None else guard
         self.store = store
         self.auth = auth
         self.rules = rules
@@ -178,6 +181,13 @@ class EmulatorApp:
             if kind == "lifespan":
                 await _lifespan(receive, send)
             return
+        for name, value in scope["headers"]:
+            if name == b"host":  # usually the first header
+                if not self.guard.allows(value):
+                    # Closed, so that a page keeps no connection to send more on.
+                    await answer_and_close(scope, receive, send, 403, host_refused(value))
+                    return
+                break
         path: str = scope["path"]
         if path.startswith("/_emulator"):
             await self.control.handle(scope, receive, send)

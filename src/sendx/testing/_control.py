@@ -66,7 +66,7 @@ class ControlPlane:
         url = self.control_url + path + ("?" + urlencode(query) if query else "")
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (http only)
-        if data is not None:
+        if method != "GET":  # the emulator takes writes only as JSON, a body or not
             request.add_header("Content-Type", "application/json")
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
