@@ -76,7 +76,18 @@ def write_csv(path: Path, rows: int) -> None:
 
 def start_emulator() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "sendx", "emulator", "--port", "0", "--latency-ms", str(LATENCY_MS)],
+        # --quiet: nothing reads its output past the first line.
+        [
+            sys.executable,
+            "-m",
+            "sendx",
+            "emulator",
+            "--port",
+            "0",
+            "--latency-ms",
+            str(LATENCY_MS),
+            "--quiet",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -32,7 +32,9 @@ class EmulatorProcess:
 @pytest.fixture(scope="module")
 def emu_process() -> Iterator[EmulatorProcess]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "sendx", "emulator", "--port", "0"],
+        # --quiet: its output is not read past the first line, and an access log
+        # filling the pipe would block the emulator's exit.
+        [sys.executable, "-m", "sendx", "emulator", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

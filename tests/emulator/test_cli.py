@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -165,9 +166,34 @@ def _get_as(url: str, host: str) -> int:
             return exc.code
 
 
+def test_access_log_on_stderr_unless_quiet() -> None:
+    """One line per request on stderr by default (method, path, status, time; no
+    query); ``--quiet`` prints none."""
+    process, line = _start()
+    try:
+        root = line.split()[2].removesuffix("/api/v1")
+        assert wait_for(lambda: _get(root + "/_emulator/health")[0] == 200)
+        assert _get(root + "/_emulator/contacts?team_id=t1&email=a%40x.io")[0] == 404
+    finally:
+        code, err = _stop(process, signal.SIGTERM)
+    assert code == 0
+    assert re.search(r"^GET /_emulator/health 200 \d+\.\dms$", err, re.M), err
+    assert re.search(r"^GET /_emulator/contacts 404 \d+\.\dms$", err, re.M), err
+    assert "a@x.io" not in err
+    assert "t1" not in err
+    process, line = _start("--quiet")
+    try:
+        root = line.split()[2].removesuffix("/api/v1")
+        assert wait_for(lambda: _get(root + "/_emulator/health")[0] == 200)
+    finally:
+        code, err = _stop(process, signal.SIGTERM)
+    assert code == 0
+    assert "/_emulator/health" not in err
+
+
 def test_allow_host_adds_a_name() -> None:
     """``--allow-host`` names are answered; other names get 403."""
-    process, line = _start("--allow-host", "emulator.internal")
+    process, line = _start("--quiet", "--allow-host", "emulator.internal")
     try:
         health = line.split()[2].removesuffix("/api/v1") + "/_emulator/health"
         assert wait_for(lambda: _get(health)[0] == 200)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import ipaddress
 import signal
@@ -95,6 +96,9 @@ def register(subparsers: Any) -> None:
         help="answer requests naming this host too (repeatable; loopback names and --host "
         "always); any other Host header gets 403",
     )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no access log (one line per request on stderr)"
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -105,6 +109,7 @@ def _run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from sendx.emulator import Emulator
+    from sendx.emulator.access_log import printed_on
     from sendx.emulator.automations import RuleError, load_rules_file
     from sendx.emulator.store import StoreError
 
@@ -125,6 +130,7 @@ def _run(args: argparse.Namespace) -> int:
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
             allow_hosts=args.allow_host,
+            access_log=not args.quiet,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)
@@ -135,6 +141,9 @@ def _run(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    logs = contextlib.ExitStack()
+    if not args.quiet:
+        logs.enter_context(printed_on(sys.stderr))
     try:
         try:
             emulator.start()
@@ -158,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         emulator.stop()
+        logs.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

@@ -63,7 +63,7 @@ class Emulator:
     """A local SendX API on a background thread.
 
     ``Emulator(db=None, teams=None, rules=None, *, host="127.0.0.1", port=0,
-    latency_ms=0, allow_hosts=())``
+    latency_ms=0, allow_hosts=(), access_log=False)``
 
     - ``db``: a SQLite file (created if missing, kept), or ``None`` for a temporary
       database removed at :meth:`stop`.
@@ -75,6 +75,8 @@ class Emulator:
       ``webhook_timeout`` tune webhook delivery.
     - ``allow_hosts``: host names it answers to besides the loopback ones and
       ``host`` (any other ``Host`` header gets 403).
+    - ``access_log``: log one line per request to the logger
+      ``sendx.emulator.access`` at INFO.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -93,9 +95,13 @@ class Emulator:
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
         allow_hosts: Iterable[str] = (),
+        access_log: bool = False,
     ) -> None:
         self._db_path = os.fspath(db) if db is not None else None
         self._allow_hosts = check_allow_hosts(allow_hosts)
+        if not isinstance(access_log, bool):
+            raise TypeError(f"access_log must be True or False (got {access_log!r})")
+        self._access_log = access_log
         self._teams = check_teams(teams)
         self._rules: list[Rule] = (
             parse_rules(list(rules) if isinstance(rules, Sequence) else rules)
@@ -136,6 +142,7 @@ class Emulator:
         self._deliveries: Any = None
         self._socket: socket.socket | None = None
         self._bound_port: int | None = None
+        self._access: Any = None
         self.app: Any = None
         """The ASGI application (available once started)."""
 
@@ -196,6 +203,7 @@ class Emulator:
             import uvicorn
         except ImportError as exc:
             raise EmulatorUnavailable(_INSTALL_HINT) from exc
+        from sendx.emulator.access_log import AccessLog
         from sendx.emulator.app import EmulatorApp
         from sendx.emulator.auth import Auth
         from sendx.emulator.automations import DeliveryQueue
@@ -237,8 +245,11 @@ class Emulator:
             abort=abort,
             guard=HostGuard(self._host, self._allow_hosts, port=self._bound_port),
         )
+        if self._access_log:
+            self._access = AccessLog(self.app)
+            self._access.start()
         config = uvicorn.Config(
-            self.app,
+            self._access if self._access is not None else self.app,
             http=_protocol_class(registry),
             ws="none",
             lifespan="off",
@@ -286,6 +297,8 @@ class Emulator:
         self._cleanup()
 
     def _cleanup(self) -> None:
+        if self._access is not None:  # after the server: its last requests are logged
+            self._access.close()
         if self._deliveries is not None:
             self._deliveries.close()
         if self._store is not None:
