@@ -36,6 +36,27 @@ def test_reset_one_team_or_all(api: Api) -> None:
     assert api.control("POST", "/reset", team_id="")[0] == 400
 
 
+def test_reset_takes_no_body_but_an_empty_object(api: Api, emu: Emulator) -> None:
+    """A body is empty or ``{}``; a team named in the body (which would otherwise be
+    ignored, and every team reset) is a 400 that resets nothing."""
+    json_type = {"Content-Type": "application/json"}
+    for body in (b"", b"{}", b" { } "):
+        api.identify({"email": "a@x.io"})
+        url = emu.control_url + "/reset"
+        assert api.http.request("POST", url, body=body, headers=json_type).status == 200
+        assert api.contacts() == []
+    api.identify({"email": "a@x.io"})
+    for body in (b'{"team_id": "team-1"}', b"[]", b"null", b"{"):
+        url = emu.control_url + "/reset?team_id=other"
+        response = api.http.request("POST", url, body=body, headers=json_type)
+        assert response.status == 400
+        assert response.json()["message"] in (
+            "reset takes no body (or {}); name one team with ?team_id=T",
+            "the request body is not valid JSON",
+        )
+    assert len(api.contacts()) == 1
+
+
 def test_reset_keeps_rules_and_faults(api: Api) -> None:
     """Rules and faults are configuration: a reset leaves them in force."""
     rule = {"on": "contact_created", "webhook": "http://127.0.0.1:9/", "secret": "s"}
@@ -162,7 +183,7 @@ def test_answers_match_the_openapi_schemas(api: Api) -> None:
 
     def check(name: str, instance: object) -> None:
         schema = {**schemas[name], "components": doc["components"]}
-        jsonschema_rs.Draft4Validator(_nullable(schema)).validate(instance)
+        jsonschema_rs.Draft202012Validator(schema).validate(instance)
 
     rule = {"on": "tag_added", "tag": "vip", "webhook": "http://127.0.0.1:9/", "secret": "s"}
     check("Rules", api.control("PUT", "/rules", {"rules": [rule]})[1])
@@ -191,17 +212,3 @@ def test_answers_match_the_openapi_schemas(api: Api) -> None:
         ]
     )
     check("DeliveryList", {"deliveries": deliveries})
-
-
-def _nullable(node: object) -> object:
-    """OpenAPI 3.0's nullable as JSON Schema: a type that also admits null."""
-    if isinstance(node, dict):
-        out = {k: _nullable(v) for k, v in node.items() if k != "nullable"}
-        if node.get("nullable") and "type" in node:
-            out["type"] = [node["type"], "null"]
-            if "enum" in out:
-                out["enum"] = [*out["enum"], None]
-        return out
-    if isinstance(node, list):
-        return [_nullable(v) for v in node]
-    return node

@@ -34,6 +34,10 @@ def _send(api: Api, emu: Emulator, route: str) -> tuple[int, str, bytes]:
         response = api.identify(None, raw=_deep(b'"email": "a@x.io", '))
     elif route == "track":
         response = api.track("a@x.io", raw=_deep(b'"addTags": ["t"], '))
+    elif route == "reset":
+        response = api.http.request(
+            "POST", emu.control_url + "/reset", body=_deep(b""), headers=json_type
+        )
     elif route == "faults":
         response = api.http.request(
             "PUT", emu.control_url + "/faults", body=_deep(b'"faults": [], '), headers=json_type
@@ -45,12 +49,12 @@ def _send(api: Api, emu: Emulator, route: str) -> tuple[int, str, bytes]:
     return response.status, response.headers["content-type"], response.data
 
 
-@pytest.mark.parametrize("route", ["identify", "track", "faults", "rules"])
+@pytest.mark.parametrize("route", ["identify", "track", "reset", "faults", "rules"])
 def test_deep_json_is_a_json_400_without_traceback(
     api: Api, emu: Emulator, route: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """identify, track, PUT /faults and PUT /rules: 400 in the API's error shape,
-    nothing logged with a traceback, nothing changed."""
+    """identify, track, POST /reset, PUT /faults and PUT /rules: 400 in the API's
+    error shape, nothing logged with a traceback, nothing changed."""
     api.identify({"email": "a@x.io", "tags": ["keep"]})
     api.control("PUT", "/faults", {"faults": [{"path": "/nowhere", "status": 503}]})
     before = api.snapshot(), api.control("GET", "/faults"), api.control("GET", "/rules")

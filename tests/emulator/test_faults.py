@@ -178,3 +178,15 @@ def test_not_json_is_refused(api: Api) -> None:
             headers={"Content-Type": "application/json"},
         )
         assert response.status == 400
+
+
+def test_integers_may_be_written_with_a_zero_fraction(api: Api) -> None:
+    """JSON Schema, and so the OpenAPI document, counts ``503.0`` as the integer 503:
+    so does the emulator, for ``status`` and ``times``."""
+    status, answer = api.control(
+        "PUT", "/faults", {"faults": [{"path": "/nowhere", "status": 503.0, "times": 2.0}]}
+    )
+    assert status == 200
+    assert answer["faults"] == [{"path": "/nowhere", "status": 503, "probability": 1.0, "times": 2}]
+    for bad in ({"status": 503.5}, {"latency_ms": 1, "times": 1.5}):
+        assert api.control("PUT", "/faults", {"faults": [bad]})[0] == 400

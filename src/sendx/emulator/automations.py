@@ -44,12 +44,18 @@ __all__ = [
 
 EVENT_TYPES = ("tag_added", "tag_removed", "contact_created")
 # Shared with the OpenAPI document and applied the same way (re.search), so the
-# published schema and the checks agree. Hosts are names or IPv4 addresses.
-NAME_PATTERN = r"\S"
+# published schema and the checks agree. Python and ECMAScript must read them alike:
+# so no \s (Python's has \x1c-\x1f and \x85, ECMAScript's has \ufeff) and no $ (in
+# Python it also matches before a final newline).
+_END = r"(?![\s\S])"
+# A character other than what str.isspace() calls whitespace, which str.strip() drops.
+NAME_PATTERN = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Hosts are names or IPv4 addresses; the rest of the URL is visible ASCII (RFC 3986:
+# anything else is percent-encoded).
 WEBHOOK_PATTERN = (
     r"^https?://[A-Za-z0-9.\-]+"
     r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-    r"([/?#][^\s]*)?$"
+    r"([/?#][!-~]*)?" + _END
 )
 _KEYS = {"on", "tag", "webhook", "secret"}
 # Deliveries kept for listing; the oldest are forgotten past this.

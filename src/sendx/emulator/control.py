@@ -114,7 +114,7 @@ class Control:
             except ValueError:
                 raise _Fail(400, "the query string is not valid UTF-8") from None
             try:
-                body = await read_body(scope, receive) if method == "PUT" else b""
+                body = await read_body(scope, receive) if method != "GET" else b""
             except TooLarge as exc:
                 message = error_body(413, "the request body is over 1 MiB")
                 await answer_and_close(scope, receive, send, 413, message, request_body=exc.body)
@@ -162,6 +162,9 @@ class Control:
         team_id = query.get("team_id")
         if team_id == "":
             raise _Fail(400, "team_id must not be empty")
+        if body.strip() and _json_document(body) != {}:
+            # A team named in the body would be ignored, and all teams reset instead.
+            raise _Fail(400, "reset takes no body (or {}); name one team with ?team_id=T")
         self._commit_waiting()
         if team_id is None:
             # Rules and faults are configuration, not data: they stay.

@@ -32,8 +32,9 @@ __all__ = [
     "parse_faults",
 ]
 
-# Shared with the OpenAPI document, and applied the same way (re.search).
-METHOD_PATTERN = "^[A-Za-z]+$"
+# Shared with the OpenAPI document, and applied the same way (re.search); the end is
+# not $, which in Python also matches before a final newline.
+METHOD_PATTERN = r"^[A-Za-z]+(?![\s\S])"
 MAX_LATENCY_MS = 60_000
 MAX_RETRY_AFTER = 86_400
 
@@ -97,6 +98,18 @@ def _number(where: str, value: Any, low: float, high: float) -> float:
     return value
 
 
+def _integer(value: Any) -> int | None:
+    """``value`` as an int when it is one: JSON Schema counts ``503.0`` as the
+    integer 503, and so does the published document."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _parse_one(index: int, item: Any) -> Fault:
     # A key that is present must hold a valid value: null is not "absent", so the
     # checks agree with the JSON schema published in the OpenAPI document.
@@ -115,10 +128,8 @@ def _parse_one(index: int, item: Any) -> Fault:
     path = item.get("path")
     if "path" in item and (not isinstance(path, str) or not path.startswith("/")):
         raise FaultError(f"{where}.path must be a path prefix starting with '/'")
-    status = item.get("status")
-    if "status" in item and (
-        isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599
-    ):
+    status = _integer(item.get("status"))
+    if "status" in item and (status is None or not 400 <= status <= 599):
         raise FaultError(f"{where}.status must be an integer from 400 to 599")
     retry_after = None
     if "retry_after" in item:
@@ -132,8 +143,8 @@ def _parse_one(index: int, item: Any) -> Fault:
     if "drop" in item and drop not in ("before", "after"):
         raise FaultError(f'{where}.drop must be "before" or "after"')
     probability = _number(f"{where}.probability", item.get("probability", 1), 0, 1)
-    times = item.get("times")
-    if "times" in item and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+    times = _integer(item.get("times"))
+    if "times" in item and (times is None or times < 1):
         raise FaultError(f"{where}.times must be an integer >= 1")
     return Fault(
         method=method.upper() if method is not None else None,

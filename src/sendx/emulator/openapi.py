@@ -1,4 +1,4 @@
-"""The OpenAPI 3.0 document served at ``GET /_emulator/openapi.json``.
+"""The OpenAPI 3.1 document served at ``GET /_emulator/openapi.json``.
 
 It describes what the emulator really answers: the two v1 endpoints (the ``api_key``
 header, ``team_id``, bodies, every success and error) and the control plane. The
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sendx.emulator.openapi_email import email_schema
 from sendx.emulator.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
@@ -44,17 +45,33 @@ _API_KEY = {
     "schema": {"type": "string"},
 }
 _TEAM_ID = _query("team_id", "The team's id.", required=True, minLength=1)
+# Every operation: a Host that names no host the emulator answers to (DNS rebinding).
+_FOREIGN_HOST = {
+    "403": _error(
+        "The Host header names no loopback name, nor the bound host, nor one given with "
+        "--allow-host."
+    )
+}
+# Control-plane writes: what a web page can send without a preflight is refused.
+_WRITE_REFUSED = {
+    "403": _error(
+        "The Host is not allowed, or the Origin header is present and is not the "
+        "emulator's own (http://HOST:PORT)."
+    ),
+    "415": _error("The Content-Type is not application/json (a body or not)."),
+}
 _TOO_LONG = {
     "413": _error("The body is over 1 MiB."),
     "414": _error("The query string is over 8 KiB."),
 }
-_QUERY_TOO_LONG = {"414": _error("The query string is over 8 KiB.")}
+_QUERY_TOO_LONG = {"414": _error("The query string is over 8 KiB."), **_FOREIGN_HOST}
 _BAD_QUERY = {
     "400": _error("The query string is not UTF-8."),
     **_QUERY_TOO_LONG,
 }
 _API_ERRORS = {
     "401": _error("The Team ID or API Key specified is not valid."),
+    **_FOREIGN_HOST,
     **_TOO_LONG,
     "431": _error("The request headers are too large."),
     "default": {
@@ -101,7 +118,13 @@ def _api_paths() -> dict[str, Any]:
                 "summary": "Add then remove tags of the contact named by ?email=.",
                 "parameters": [
                     _TEAM_ID,
-                    _query("email", "The contact's email.", required=True, minLength=3),
+                    {
+                        "name": "email",
+                        "in": "query",
+                        "required": True,
+                        "description": "The contact's email.",
+                        "schema": email_schema(),
+                    },
                     _API_KEY,
                 ],
                 "requestBody": {
@@ -136,10 +159,20 @@ def _control_paths() -> dict[str, Any]:
                 "summary": "Forget contacts, tags, fields, events and deliveries, of one "
                 "team or of all; rules and faults stay.",
                 "parameters": [_query("team_id", "Only this team.", required=False, minLength=1)],
+                "requestBody": {
+                    "required": True,
+                    "description": "Empty, or {}: the team is named by ?team_id=. Either way "
+                    "the request says Content-Type: application/json.",
+                    "content": {_JSON: {"schema": ref("ResetRequest")}},
+                },
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),
-                    "400": _error("team_id is empty, or the query string is not UTF-8."),
-                    **_QUERY_TOO_LONG,
+                    "400": _error(
+                        "team_id is empty, the body is other than {}, or the query string "
+                        "is not UTF-8."
+                    ),
+                    **_TOO_LONG,
+                    **_WRITE_REFUSED,
                 },
             }
         },
@@ -220,6 +253,7 @@ def _document_paths(name: str, schema: str) -> dict[str, Any]:
                 "200": _answer(f"The {name} now active.", schema),
                 "400": _error(f"The {name} document is invalid (or the query is not UTF-8)."),
                 **_TOO_LONG,
+                **_WRITE_REFUSED,
             },
         },
     }
@@ -228,12 +262,15 @@ def _document_paths(name: str, schema: str) -> dict[str, Any]:
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "SendX v1 contact API (local emulator)",
             "version": "1.0.0",
             "description": "The SendX v1 identify and track endpoints as the sendx "
-            "emulator serves them, and its control plane under /_emulator (no auth).",
+            "emulator serves them, and its control plane under /_emulator (no auth). "
+            "Every request must name a loopback host, the bound host or one given with "
+            "--allow-host; control-plane writes must be JSON, from no Origin or the "
+            "emulator's own.",
         },
         "paths": {**_api_paths(), **_control_paths()},
         "components": {"schemas": SCHEMAS},

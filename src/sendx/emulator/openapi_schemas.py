@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendx._validation import MAX_EMAIL_LENGTH
 from sendx.emulator.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
 from sendx.emulator.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
+from sendx.emulator.openapi_email import email_schema
 
-__all__ = ["SCHEMAS", "ref"]
+__all__ = ["DATE_PATTERN", "SCHEMAS", "ref"]
+
+# A real date, YYYY-MM-DD from 0001-01-01 to 9999-12-31, leap years included: what
+# check_birthday accepts (datetime.date.fromisoformat).
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_DAY_OF_MONTH = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+DATE_PATTERN = f"^(?:{_YEAR}-{_DAY_OF_MONTH}|{_LEAP_YEAR}-02-29)(?![\\s\\S])"
 
 
 def ref(name: str) -> dict[str, str]:
@@ -20,16 +31,23 @@ def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _or_null(kind: str) -> list[str]:
+    return [kind, "null"]
+
+
 def _nullable_string(**extra: Any) -> dict[str, Any]:
-    return {"type": "string", "nullable": True, **extra}
+    return {"type": _or_null("string"), **extra}
 
 
 def _names() -> dict[str, Any]:
     return {
-        "type": "array",
-        "nullable": True,
+        "type": _or_null("array"),
         "items": {"type": "string", "minLength": 1, "pattern": NAME_PATTERN},
     }
+
+
+def _any_of_keys(*keys: str) -> dict[str, Any]:
+    return {"anyOf": [{"required": [key]} for key in keys]}
 
 
 SCHEMAS: dict[str, Any] = {
@@ -46,18 +64,18 @@ SCHEMAS: dict[str, Any] = {
         "required": ["email"],
         "description": "Unknown keys are ignored; null means absent.",
         "properties": {
-            "email": {"type": "string", "minLength": 3, "maxLength": MAX_EMAIL_LENGTH},
+            "email": email_schema(),
             "firstName": _nullable_string(),
             "lastName": _nullable_string(),
-            "newEmail": _nullable_string(maxLength=MAX_EMAIL_LENGTH),
+            "newEmail": email_schema(type=_or_null("string")),
             "company": _nullable_string(),
             "birthday": _nullable_string(
-                pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="A real YYYY-MM-DD date."
+                pattern=DATE_PATTERN, description="A real YYYY-MM-DD date."
             ),
             "tags": _names(),
             "customFields": {
-                "type": "object",
-                "nullable": True,
+                "type": _or_null("object"),
+                "propertyNames": {"pattern": NAME_PATTERN},
                 "additionalProperties": {"type": "string"},
                 "description": "Name to value; ++N / --N add to / subtract from number fields.",
             },
@@ -118,6 +136,12 @@ SCHEMAS: dict[str, Any] = {
             "teams": {"type": "integer", "minimum": 0},
         },
     },
+    "ResetRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "maxProperties": 0,
+        "description": "Nothing: the team to reset is named by ?team_id=.",
+    },
     "ResetResult": {
         "type": "object",
         "required": ["status", "reset"],
@@ -165,8 +189,8 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "attempt": {"type": "integer", "minimum": 1},
             "at": {"type": "string"},
-            "status": {"type": "integer", "nullable": True},
-            "error": {"type": "string", "nullable": True},
+            "status": {"type": _or_null("integer")},
+            "error": {"type": _or_null("string")},
             "duration_ms": {"type": "number", "minimum": 0},
         },
     },
@@ -189,7 +213,7 @@ SCHEMAS: dict[str, Any] = {
             "event": {"type": "string", "enum": list(EVENT_TYPES)},
             "event_id": {"type": "integer"},
             "team_id": {"type": "string"},
-            "tag": {"type": "string", "nullable": True},
+            "tag": {"type": _or_null("string")},
             "webhook": {"type": "string"},
             "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
             "attempts": {"type": "array", "items": ref("Attempt")},
@@ -240,9 +264,9 @@ SCHEMAS: dict[str, Any] = {
             "times": {"type": "integer", "minimum": 1, "description": "Left to apply."},
         },
         "oneOf": [
-            {"required": ["status"]},
-            {"required": ["latency_ms"], "not": {"required": ["retry_after"]}},
-            {"required": ["drop"], "not": {"required": ["retry_after"]}},
+            {"required": ["status"], "not": _any_of_keys("latency_ms", "drop")},
+            {"required": ["latency_ms"], "not": _any_of_keys("status", "drop", "retry_after")},
+            {"required": ["drop"], "not": _any_of_keys("status", "latency_ms", "retry_after")},
         ],
     },
     "Faults": {
