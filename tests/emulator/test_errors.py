@@ -70,7 +70,8 @@ BAD_IDENTIFY = [
     (
         "no domain",
         b'{"email": "a@b"}',
-        "email has no valid domain after the '@': 'a***@b' is not an email address",
+        "email has a domain with no dot after the '@' (a domain SendX can mail has one): "
+        "'a***@b' is not an email address",
     ),
     (
         "bad newEmail",
