@@ -106,12 +106,9 @@ def test_h11_fallback_keeps_the_api_key_header(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setitem(sys.modules, "httptools", None)
     monkeypatch.delitem(sys.modules, "uvicorn.protocols.http.httptools_impl", raising=False)
-    import urllib3
-
-    with Emulator() as emu, urllib3.PoolManager(retries=False) as http:
+    with Emulator() as emu:
         protocol = emu._server.config.http_protocol_class
         assert protocol.__mro__[1].__name__ == "H11Protocol"
-        api = Api(http, emu)
         for vector in VECTORS:
             response = raw_exchange(emu.port, _bytes(vector, emu.port))
             expected = 400 if vector["case"] in REFUSED_BY_THE_EMAIL_RULE else 200
