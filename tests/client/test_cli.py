@@ -143,8 +143,10 @@ def test_connection_options_beat_the_environment(
     [
         ["--api-key", "other", "--team-id", "T2", "--base-url", "URL", "identify", "a@b.co"],
         ["--api-key", "other", "identify", "a@b.co", "--team-id", "T2", "--base-url", "URL"],
-        ["--api-key", "ignored", "--team-id", "T0", "identify", "a@b.co", "--api-key", "other"]
-        + ["--team-id", "T2", "--base-url", "URL"],
+        [
+            *("--api-key", "ignored", "--team-id", "T0", "identify", "a@b.co"),
+            *("--api-key", "other", "--team-id", "T2", "--base-url", "URL"),
+        ],
     ],
     ids=["before", "both-sides", "later-wins"],
 )
