@@ -35,7 +35,8 @@ _FILE = "import:file"
 _PROGRESS = "import:progress"
 _FAILED = "import:failed"
 #: Rows per spool transaction: one commit per batch instead of one per row, and no row
-#: reaches a worker before its batch (and the position after it) is committed.
+#: reaches a worker before its batch (and the position after it) is committed. The
+#: first batch holds one row per worker, so that they all start sooner.
 _COMMIT_ROWS = 128
 
 
@@ -277,6 +278,7 @@ class Import:
         batch: list[Entry] = []
         bad_rows: list[tuple[int, str, str | None]] = []
         mark = ""
+        size = min(self.concurrency, _COMMIT_ROWS)
         for row in self.source.rows(self.offset, self.line):
             self.rows += 1
             self.end = row.end
@@ -286,8 +288,9 @@ class Import:
                 self.bad += 1
                 bad_rows.append((row.line, str(exc), row.raw))
             mark = f"{row.end} {row.last} {self.bad_before + self.bad}"
-            if len(batch) + len(bad_rows) >= _COMMIT_ROWS:
+            if len(batch) + len(bad_rows) >= size:
                 self._commit(batch, bad_rows, mark)
+                size = _COMMIT_ROWS
                 self.finder.note(row.last, row.end)
                 if self._stopped.is_set():
                     return
