@@ -70,7 +70,7 @@ def import_file(
     if dry_run:
         errors_file = ErrorsFile(errors_path, append=False)
         try:
-            rows, bad = check_file(source, extra_tags, errors_file, progress)
+            rows, bad = check_file(source, extra_tags, errors_file, progress, started)
         except FileFormatError as exc:
             raise BulkImportError(str(exc)) from None
         finally:
