@@ -7,9 +7,10 @@ the spool in the same transaction as each batch of rows, so ``resume=True`` afte
 Ctrl-C or a kill continues exactly where the last batch was accepted: no row sent
 after its 2xx was recorded is sent again, and none is skipped. See ``docs/import.md``.
 
-The steps of a run are in ``_import``; reading the file in ``_read``; the errors file
-in ``_errors``; the counters shared by the progress line and the summary in
-``_counts``; their display in ``_progress``.
+The steps of a run are in ``_import``; reading the file in ``_read``; what a row
+becomes (and the dry run) in ``_check``; the errors file in ``_errors``; the counters
+shared by the progress line and the summary in ``_counts``; their display in
+``_progress``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from sendx.bulk._check import check_file
 from sendx.bulk._counts import Counts, ImportResult
 from sendx.bulk._errors import ErrorsFile
-from sendx.bulk._import import BulkImportError, Import, check_file
+from sendx.bulk._import import BulkImportError, Import
 from sendx.bulk._progress import Progress, summary
 from sendx.bulk._read import FileFormatError, open_source
 

@@ -15,12 +15,12 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from sendx.bulk._check import entry
 from sendx.bulk._counts import Counts, ImportResult
 from sendx.bulk._errors import ErrorsFile, RowFinder
 from sendx.bulk._progress import Progress
-from sendx.bulk._read import FileFormatError, Row, Source
+from sendx.bulk._read import FileFormatError, Source
 from sendx.errors import APIStatusError, InvalidRequestError, SendXError
-from sendx.outbox._base import identify_entry
 from sendx.outbox._calls import Entry, failure_reason
 from sendx.outbox._types import OutboxCall
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sendx.outbox._spool import Spool
     from sendx.outbox._sync import Outbox
 
-__all__ = ["BulkImportError", "Import", "check_file"]
+__all__ = ["BulkImportError", "Import"]
 
 _FILE = "import:file"
 _PROGRESS = "import:progress"
@@ -48,62 +48,6 @@ class BulkImportError(SendXError):
     def __init__(self, message: str, *, error: APIStatusError | None = None) -> None:
         super().__init__(message)
         self.error = error
-
-
-def entry(row: Row, tags: list[str]) -> Entry:
-    """The identify call of a row; raises ``InvalidRequestError`` for a bad row."""
-    if row.error is not None:
-        raise InvalidRequestError(row.error)
-    values = dict(row.values or {})
-    email = values.pop("email", None)
-    if not isinstance(email, str) or not email.strip():
-        raise InvalidRequestError("no email", field="email")
-    if tags:
-        row_tags = values.get("tags") or []
-        values["tags"] = (list(row_tags) if isinstance(row_tags, list) else row_tags) + tags
-    return identify_entry(
-        email.strip(),
-        values.get("first_name"),
-        values.get("last_name"),
-        values.get("company"),
-        values.get("birthday"),
-        values.get("new_email"),
-        values.get("tags"),
-        values.get("custom_fields"),
-        ref=row.line,
-    )
-
-
-def check_file(
-    source: Source, tags: list[str], errors: ErrorsFile, progress: Progress, started: float
-) -> tuple[int, int]:
-    """The dry run: every row checked as the import would, bad ones to the errors
-    file; ``(rows, bad)``. ``started``: the run's clock, as the summary's."""
-    rows = bad = 0
-    size = source.size
-    for row in source.rows():
-        rows += 1
-        try:
-            entry(row, tags)
-        except InvalidRequestError as exc:
-            bad += 1
-            errors.write(row.line, str(exc), row.raw)
-        if progress.due():
-            unread = (size - row.end) * rows / row.end
-            elapsed = time.monotonic() - started
-            progress.report(
-                Counts(
-                    rows=rows,
-                    sent=0,
-                    failed=0,
-                    bad=bad,
-                    pending=0,
-                    elapsed=elapsed,
-                    unread=unread,
-                    dry_run=True,
-                )
-            )
-    return rows, bad
 
 
 def _stops_everything(status: int | None, call: OutboxCall) -> bool:
