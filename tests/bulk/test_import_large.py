@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from typing import Any
 
 from tests.outbox.helpers import KEY, contacts, new_team, wait_for
@@ -106,7 +107,7 @@ def test_resume_after_sigkill_sends_no_confirmed_row_twice(
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait(30)
-    with sqlite3.connect(spool) as db:
+    with closing(sqlite3.connect(spool)) as db:
         pending = db.execute("select count(*) from calls").fetchone()[0]
         mark = db.execute("select value from marks where name = 'import:progress'").fetchone()[0]
     last_line = int(mark.split()[1])

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def slow_emu() -> Any:
 
 
 def spool_count(path: pathlib.Path) -> int:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         return int(db.execute("select count(*) from calls").fetchone()[0])
 
 

@@ -13,6 +13,8 @@ import sys
 import threading
 from typing import Any
 
+from sendx._docs import page
+
 __all__ = ["register"]
 
 _MISSING_EXTRA = (
@@ -45,7 +47,7 @@ def register(subparsers: Any) -> None:
         "emulator",
         help="run a local SendX API (persistent, with automations and faults)",
         description="Serve the SendX v1 contact API locally, with its control plane under "
-        "/_emulator, until SIGINT or SIGTERM. See docs/emulator.md.",
+        f"/_emulator, until SIGINT or SIGTERM. Documentation: {page('emulator.md')}",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
