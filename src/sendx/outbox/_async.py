@@ -16,12 +16,13 @@ import os
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
 from sendx.outbox._plan import Batch
+from sendx.outbox._ports import AsyncClientPort
 from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
@@ -30,9 +31,6 @@ from sendx.outbox._types import (
     OutboxStats,
 )
 from sendx.resources.contacts import CustomFieldValue
-
-if TYPE_CHECKING:
-    from sendx._client import AsyncSendX
 
 __all__ = ["AsyncOutbox"]
 
@@ -68,7 +66,7 @@ class AsyncOutbox(OutboxBase):
 
     def __init__(
         self,
-        client: AsyncSendX,
+        client: AsyncClientPort,
         *,
         spool: str | os.PathLike[str] | None = None,
         workers: int = 8,

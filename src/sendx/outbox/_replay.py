@@ -24,7 +24,7 @@ from sendx.errors import SendXError
 from sendx.outbox._calls import Entry, entry_from_record, read_dead_letters
 
 if TYPE_CHECKING:
-    from sendx._client import SendX
+    from sendx.outbox._ports import ClientPort
     from sendx.outbox._sync import Outbox
 
 __all__ = ["ReplayResult", "replay_file"]
@@ -49,7 +49,7 @@ class ReplayResult:
     resumed: bool = False
 
 
-def replay_file(path: str, client: SendX, *, concurrency: int = 8) -> ReplayResult:
+def replay_file(path: str, client: ClientPort, *, concurrency: int = 8) -> ReplayResult:
     """Send every call of the dead-letter file ``path`` again, in order per contact.
 
     If an earlier replay of ``path`` was interrupted, this continues it instead (and

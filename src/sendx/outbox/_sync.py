@@ -10,12 +10,13 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, closed_reason, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
 from sendx.outbox._plan import Batch
+from sendx.outbox._ports import ClientPort
 from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
@@ -24,9 +25,6 @@ from sendx.outbox._types import (
     OutboxStats,
 )
 from sendx.resources.contacts import CustomFieldValue
-
-if TYPE_CHECKING:
-    from sendx._client import SendX
 
 __all__ = ["Outbox"]
 
@@ -67,7 +65,7 @@ class Outbox(OutboxBase):
 
     def __init__(
         self,
-        client: SendX,
+        client: ClientPort,
         *,
         spool: str | os.PathLike[str] | None = None,
         workers: int = 8,
