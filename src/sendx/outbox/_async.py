@@ -237,15 +237,18 @@ class AsyncOutbox(OutboxBase):
             if self._work is not None:
                 self._work.set()  # a waiting worker re-arms its timer
             return
+        followers: list[Entry] = []
         if action == "split":
             self._plan.split(batch)
         else:
-            self._dead_letter(batch, error)
+            if self._sets_aside(batch, error):
+                followers = self._plan.set_aside(batch.entries)
+            self._dead_letter(batch, error, followers)
             self._plan.done(batch)
-            self._failed += len(batch.entries)
+            self._failed += len(batch.entries) + len(followers)
         self._progress()
         if action == "dead":
-            self._report_error(batch, error)
+            self._report_error(batch, error, followers)
 
     def _progress(self) -> None:
         plan = self._plan

@@ -5,11 +5,13 @@ their locking and their workers (threads or asyncio tasks)."""
 from __future__ import annotations
 
 import datetime
+import heapq
 import itertools
+import json
 import logging
 import os
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sendx._policies import RetryPolicy
@@ -21,6 +23,7 @@ from sendx.outbox._calls import (
     Entry,
     failure_reason,
     is_transient,
+    may_have_applied,
 )
 from sendx.outbox._plan import Batch, Plan
 from sendx.outbox._spool import Spool
@@ -29,6 +32,7 @@ from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 
 __all__ = [
     "DEFAULT_OUTBOX_RETRY",
+    "FOLLOWER_REASON",
     "OutboxBase",
     "closed_reason",
     "identify_entry",
@@ -48,6 +52,13 @@ UNCERTAIN_REASON = (
     "rename): SendX may have applied it; check the contact, then replay this line if it "
     "was not applied"
 )
+FOLLOWER_REASON = (
+    "not sent: an earlier call of the same contact (or of an address renamed to or from "
+    "it) was set aside before it in this file; replaying the file sends them in order"
+)
+#: The contacts a replay has set aside so far (a JSON list of keys), kept in its spool
+#: so that a resumed replay goes on setting their later calls aside.
+ASIDE_MARK = "outbox:set-aside"
 
 
 def identify_entry(
@@ -110,6 +121,12 @@ class OutboxBase:
     outbox runs them on its event loop, where no lock is needed).
     """
 
+    #: False: a call that failed for good leaves its contact's later calls to be sent,
+    #: unless SendX may have applied it; then the calls queued behind it are set aside
+    #: with it. True (the replay of a file): any failure sets aside the contact's later
+    #: calls, those queued and those put afterwards.
+    _stop_chains = False
+
     def __init__(
         self,
         *,
@@ -139,7 +156,7 @@ class OutboxBase:
             )
         self._retry = retry or DEFAULT_OUTBOX_RETRY
         self._coalesce = bool(coalesce)
-        self._plan = Plan(coalesce=self._coalesce)
+        self._plan = Plan(coalesce=self._coalesce, remember=self._stop_chains)
         self._spool = None if spool is None else Spool(spool, sync=spool_sync)
         self._sync_dead = spool_sync == "full"
         if dead_letters is None:
@@ -174,33 +191,48 @@ class OutboxBase:
 
     def _recover(self, spool: Spool) -> None:
         ready, uncertain = spool.load()
-        if uncertain:
-            # Sending these again could apply an increment or a rename twice.
-            self._dead.write(uncertain, UNCERTAIN_REASON, None)
-            spool.delete([entry.id for entry in uncertain])
-            self._failed += len(uncertain)
-            # They failed for good like any other dead-lettered call: on_error hears of
-            # them (the import counts its failed rows there).
-            callback = self._on_error
-            for entry in uncertain if callback is not None else ():
-                try:
-                    callback(entry.public(), SendXError(UNCERTAIN_REASON))
-                except Exception:
-                    logger.exception("outbox: on_error raised")
-        for entry in ready:
-            self._plan.add(entry)
-        self._recovered = len(ready)
-        if ready or uncertain:
-            logger.info(
-                "outbox spool: %d pending call(s) recovered, %d uncertain dead-lettered",
-                len(ready),
-                len(uncertain),
+        plan = self._plan
+        if plan.aside is not None:
+            plan.aside.update(json.loads(spool.get_mark(ASIDE_MARK) or "[]"))
+        unsure = {id(entry) for entry in uncertain}
+        refused: list[Entry] = []
+        held: list[Entry] = []
+        for entry in heapq.merge(ready, uncertain, key=lambda e: e.id):
+            if not plan.add(entry):
+                refused.append(entry)
+            elif id(entry) in unsure:
+                held.append(entry)
+        # Sending an uncertain call again could apply an increment or a rename twice,
+        # and the contact's later calls were meant to follow it: they all go to the
+        # dead-letter file, in order, for a replay once the contact was checked.
+        followers = plan.set_aside(held)
+        plan.forget(held)
+        aside = sorted(refused + held + followers, key=lambda e: e.id)
+        failures = [
+            (entry, UNCERTAIN_REASON if id(entry) in unsure else FOLLOWER_REASON, None)
+            for entry in aside
+        ]
+        if failures:
+            self._write_off(failures)
+            self._failed += len(failures)
+        self._recovered = plan.pending
+        if plan.pending or failures:
+            uncertain_count = sum(id(entry) in unsure for entry in aside)
+            logger.log(
+                logging.WARNING if failures else logging.INFO,
+                "outbox spool: %d pending call(s) recovered; %d uncertain and %d later "
+                "call(s) of their contacts dead-lettered to %s",
+                plan.pending,
+                uncertain_count,
+                len(aside) - uncertain_count,
+                self._dead.path,
             )
+        self._report_each([(entry, SendXError(reason)) for entry, reason, _ in failures])
 
     # -- under the lock ---------------------------------------------------------------
 
     def _locked_accept(self, entry: Entry, mark: tuple[str, str] | None) -> None:
-        """Make ``entry`` durable (if spooled) and schedule it."""
+        """Make ``entry`` durable (if spooled) and schedule it, or set it aside."""
         spool = self._spool
         if spool is None:
             entry.id = next(self._ids)
@@ -208,8 +240,23 @@ class OutboxBase:
             entry.id = spool.insert(entry)
         else:
             entry.id = spool.insert_marked(entry, *mark)  # type: ignore[assignment]
-        self._plan.add(entry)
         self._put_count += 1
+        if not self._plan.add(entry):
+            self._report_each(self._locked_refuse([entry]))
+
+    def _locked_refuse(self, entries: list[Entry]) -> list[tuple[Entry, BaseException]]:
+        """Calls the schedule refused (their contact was set aside earlier in a replay)
+        go to the dead-letter file, after the calls set aside before them; what to
+        pass to ``on_error`` (once the locks are let go)."""
+        self._write_off([(entry, FOLLOWER_REASON, None) for entry in entries])
+        self._failed += len(entries)
+        if self._on_error is None:
+            logger.warning(
+                "outbox: %d call(s) of contact(s) set aside earlier written to %s",
+                len(entries),
+                self._dead.path,
+            )
+        return [(entry, SendXError(FOLLOWER_REASON)) for entry in entries]
 
     def _locked_stats(self) -> OutboxStats:
         return OutboxStats(
@@ -260,21 +307,42 @@ class OutboxBase:
             return "split", 0.0
         return "dead", 0.0
 
-    def _dead_letter(self, batch: Batch, error: BaseException) -> None:
-        """Write the batch's calls to the dead-letter file, then drop them from the spool."""
+    def _sets_aside(self, batch: Batch, error: BaseException) -> bool:
+        """Whether a batch that failed for good takes its contacts' later calls along."""
+        return self._stop_chains or may_have_applied(error, batch.head.idempotent)
+
+    def _dead_letter(
+        self, batch: Batch, error: BaseException, followers: list[Entry] | None = None
+    ) -> None:
+        """Write the batch's calls to the dead-letter file, then the ``followers`` set
+        aside behind them, then drop them all from the spool."""
         reason, status = failure_reason(error)
         if batch.retries and is_transient(error, batch.head.idempotent):
             reason = f"{reason} (gave up after {batch.retries + 1} rounds of retries)"
         for entry in batch.entries:
             entry.attempts = batch.retries + 1
+        failures = [(entry, reason, status) for entry in batch.entries]
+        failures += [(entry, FOLLOWER_REASON, None) for entry in followers or ()]
+        self._write_off(failures)
+
+    def _write_off(self, failures: Sequence[tuple[Entry, str, int | None]]) -> None:
+        """Append ``failures`` to the dead-letter file in one write, then delete them
+        from the spool (a replay records its set-aside contacts in the same commit)."""
         try:
-            self._dead.write(batch.entries, reason, status, sync=self._sync_dead)
+            self._dead.write_each(failures, sync=self._sync_dead)
         except OSError:
-            # Keep the call in the spool rather than lose it; it is sent again on restart.
+            # Keep the calls in the spool rather than lose them; a new outbox on the
+            # spool sends them again (or sets them aside again).
             logger.exception("outbox: cannot write the dead-letter file %s", self._dead.path)
             return
-        if self._spool is not None:
-            self._spool.delete([entry.id for entry in batch.entries])
+        spool = self._spool
+        if spool is not None:
+            ids = [entry.id for entry, _, _ in failures]
+            aside = self._plan.aside
+            if aside is None:
+                spool.delete(ids)
+            else:
+                spool.delete_marked(ids, ASIDE_MARK, json.dumps(sorted(aside)))
 
     def _save_leftovers(self, entries: list[Entry], reason: str) -> None:
         """Write undelivered calls of an in-memory outbox to the dead-letter file."""
@@ -321,18 +389,30 @@ class OutboxBase:
         plan.forget(free)
         self._save_leftovers(free, "the outbox was closed before this call was delivered")
 
-    def _report_error(self, batch: Batch, error: BaseException) -> None:
-        callback = self._on_error
-        if callback is None:
+    def _report_error(
+        self, batch: Batch, error: BaseException, followers: list[Entry] | None = None
+    ) -> None:
+        failures = [(entry, error) for entry in batch.entries]
+        if followers:
+            follows = SendXError(FOLLOWER_REASON)
+            failures += [(entry, follows) for entry in followers]
+        if self._on_error is None:
             logger.warning(
-                "outbox: %d %s call(s) failed and were dead-lettered to %s: %s",
+                "outbox: %d %s call(s) failed and were dead-lettered to %s: %s%s",
                 len(batch.entries),
                 batch.head.kind,
                 self._dead.path,
                 failure_reason(error)[0],
+                f"; {len(followers)} later call(s) of the same contact(s) set aside after them"
+                if followers
+                else "",
             )
-            return
-        for entry in batch.entries:
+        self._report_each(failures)
+
+    def _report_each(self, failures: list[tuple[Entry, BaseException]]) -> None:
+        """``on_error`` for each failure (the callers log when there is none)."""
+        callback = self._on_error
+        for entry, error in failures if callback is not None else ():
             try:
                 callback(entry.public(), error)
             except Exception:

@@ -11,6 +11,13 @@ confirmed sent is sent again. A non-idempotent call (an increment, a rename) tha
 in flight when the process died is written back to ``FILE`` with a "may have applied
 it" reason instead of being sent again (the spool's usual recovery). Malformed lines
 are put back into ``FILE`` unchanged: nothing is ever lost.
+
+Each contact's calls are sent in the order of the file, and a contact's chain stops at
+its first failure: the call that failed is written back with its reason, and every
+later call of that contact (following renames) after it, unsent, in order, whether it
+was already queued or is read later in the file (or in a resumed run: the contacts set
+aside are recorded in the spool). The next replay of ``FILE`` then starts the chain
+again from the call that failed.
 """
 
 from __future__ import annotations
@@ -22,10 +29,10 @@ from typing import TYPE_CHECKING
 
 from sendx.errors import SendXError
 from sendx.outbox._calls import Entry, entry_from_record, read_dead_letters
+from sendx.outbox._sync import Outbox
 
 if TYPE_CHECKING:
     from sendx.outbox._ports import ClientPort
-    from sendx.outbox._sync import Outbox
 
 __all__ = ["ReplayResult", "replay_file"]
 
@@ -36,6 +43,12 @@ _LINE = "replay:line"
 _COMMIT_LINES = 128
 #: On Ctrl-C: how long the requests in flight may take to end before the process exits.
 _INTERRUPT_WAIT = 10.0
+
+
+class ReplayOutbox(Outbox):
+    """The replay's outbox: a failure stops its contact's chain for the whole file."""
+
+    _stop_chains = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +77,8 @@ def replay_file(path: str, client: ClientPort, *, concurrency: int = 8) -> Repla
     spool_path = path + SPOOL
     if not os.path.exists(working) and not os.path.exists(path):
         raise SendXError(f"no such file: {path!r}")
-    from sendx.outbox._sync import Outbox
-
     # The spool's lock comes first: a second replay of the same file stops here.
-    outbox = Outbox(
+    outbox = ReplayOutbox(
         client,
         spool=spool_path,
         workers=concurrency,

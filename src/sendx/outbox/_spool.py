@@ -185,6 +185,22 @@ class Spool:
                 marks = ",".join("?" * len(chunk))
                 self._conn.execute(f"DELETE FROM calls WHERE id IN ({marks})", chunk)  # noqa: S608
 
+    def delete_marked(self, ids: list[int], mark: str, value: str) -> None:
+        """Remove calls and set a mark in one transaction (a replay records the contacts
+        it set aside together with the calls that left for the dead-letter file)."""
+        conn = self._conn
+        with self._lock:
+            if self.closed:
+                return
+            conn.execute("BEGIN")
+            try:
+                conn.executemany("DELETE FROM calls WHERE id = ?", [(i,) for i in ids])
+                conn.execute(_SET_MARK, (mark, value))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def count(self) -> int:
         """How many calls the spool holds."""
         with self._lock:

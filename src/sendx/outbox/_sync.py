@@ -155,10 +155,12 @@ class Outbox(OutboxBase):
                 if not room:
                     self._dropped += 1
             if room:
-                self._accept([entry], mark)
-                return True
-        self._report_drop(entry)
-        return False
+                refused = self._accept([entry], mark)
+        if not room:
+            self._report_drop(entry)
+        elif refused:
+            self._report_each(refused)
+        return room
 
     def _put_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
         """Accept a batch in one spool transaction (the bulk import's group commit).
@@ -169,7 +171,8 @@ class Outbox(OutboxBase):
         with self._put_lock:
             with self._lock:
                 self._locked_room("block")
-            self._accept(entries, mark)
+            refused = self._accept(entries, mark)
+        self._report_each(refused)
 
     def _locked_room(self, on_full: str) -> bool:
         """Wait for room (``"block"``), raise, or return False for ``"drop"``."""
@@ -195,7 +198,10 @@ class Outbox(OutboxBase):
             raise OutboxClosedError("the outbox was closed while this call waited")
         return True
 
-    def _accept(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
+    def _accept(
+        self, entries: list[Entry], mark: tuple[str, str] | None
+    ) -> list[tuple[Entry, BaseException]]:
+        """Commit and schedule ``entries``; the failures to report of those refused."""
         # Called under _put_lock only: the spool commit (tens of microseconds, longer
         # when a worker's delete holds the file) happens outside the schedule's lock,
         # so workers are never held up by it, while _put_lock keeps the spool's order
@@ -209,13 +215,16 @@ class Outbox(OutboxBase):
         else:
             spool.insert_many(entries, mark)
         with self._lock:
-            for entry in entries:
-                self._plan.add(entry)
+            add = self._plan.add
+            refused = [entry for entry in entries if not add(entry)]
             self._put_count += len(entries)
             if not self._threads:
                 self._locked_start()
             elif self._idle:
                 self._work.notify(min(self._idle, len(entries)))
+            # Under the lock, so that no worker writes a call of these contacts
+            # between the ones set aside before them and these.
+            return self._locked_refuse(refused) if refused else []
 
     # -- workers ------------------------------------------------------------------------
 
@@ -296,7 +305,14 @@ class Outbox(OutboxBase):
                 self._plan.split(batch)
                 self._locked_progress()
                 return
-            self._finishing.add(id(batch))
+            if action == "dead" and self._sets_aside(batch, error):
+                followers = self._locked_set_aside(batch, error)
+            else:
+                followers = None
+                self._finishing.add(id(batch))
+        if followers is not None:
+            self._report_error(batch, error, followers)
+            return
         # Written before the call leaves the schedule, so that a flush that sees
         # nothing pending also sees the dead-letter line.
         if action == "dead":
@@ -310,6 +326,18 @@ class Outbox(OutboxBase):
             self._locked_after_close()
             self._locked_progress()
         self._report_error(batch, error)
+
+    def _locked_set_aside(self, batch: Batch, error: BaseException) -> list[Entry]:
+        """A batch failed for good and takes its contacts' later calls along: all are
+        written under the lock (a rare event), so that no call of these contacts put
+        meanwhile is written before them, or sent. The calls set aside after it."""
+        followers = self._plan.set_aside(batch.entries)
+        self._dead_letter(batch, error, followers)
+        self._plan.done(batch)
+        self._failed += len(batch.entries) + len(followers)
+        self._locked_after_close()
+        self._locked_progress()
+        return followers
 
     def _locked_after_close(self) -> None:
         # After close() gave up (in memory): the calls queued behind the one that just
