@@ -263,14 +263,18 @@ def test_spool_lock_refuses_a_second_process(client: sendx.SendX, tmp_path: path
 
 
 def test_unusable_spool_is_a_clear_error(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
+    """A spool in a missing folder is refused; a file that is no database at all is
+    moved aside (nothing in it can be read: SpoolCorruptError) and the next outbox on
+    that path starts with a new spool."""
     with pytest.raises(sendx.InvalidRequestError, match="folder exists"):
         client.outbox(spool=str(tmp_path / "missing" / "calls.db"))
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database" * 100)
-    with pytest.raises(sendx.InvalidRequestError, match="not a database"):
+    with pytest.raises(sendx.SpoolCorruptError, match="not a database") as raised:
         client.outbox(spool=str(garbage))
-    # The failed attempt released its lock: a good spool at that path opens again.
-    garbage.unlink()
+    assert raised.value.moved_to is not None
+    assert pathlib.Path(raised.value.moved_to).read_bytes() == b"not a database" * 100
+    # The failed attempt released its lock: the spool at that path opens again.
     client.outbox(spool=str(garbage)).close()
 
 

@@ -27,7 +27,7 @@ from sendx.outbox._calls import (
 )
 from sendx.outbox._plan import Batch, Plan
 from sendx.outbox._spool import Spool
-from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats
+from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats, SpoolCorruptError
 from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 
 __all__ = [
@@ -192,6 +192,18 @@ class OutboxBase:
     def _recover(self, spool: Spool) -> None:
         ready, uncertain = spool.load()
         plan = self._plan
+        recovery = spool.recovery
+        if recovery is not None:
+            # Logged, not warnings.warn(): nothing in the caller's code can avoid it.
+            logger.error(
+                "outbox spool %s was damaged (%s); its files were moved to %s and %d "
+                "call(s) recovered into a new spool%s",
+                spool.path,
+                recovery.problem,
+                recovery.moved_to,
+                recovery.recovered,
+                f"; lost: {recovery.lost}" if recovery.lost else "",
+            )
         if plan.aside is not None:
             plan.aside.update(json.loads(spool.get_mark(ASIDE_MARK) or "[]"))
         unsure = {id(entry) for entry in uncertain}
@@ -208,10 +220,7 @@ class OutboxBase:
         followers = plan.set_aside(held)
         plan.forget(held)
         aside = sorted(refused + held + followers, key=lambda e: e.id)
-        failures = [
-            (entry, UNCERTAIN_REASON if id(entry) in unsure else FOLLOWER_REASON, None)
-            for entry in aside
-        ]
+        failures = [(entry, self._aside_reason(entry, unsure), None) for entry in aside]
         if failures:
             self._write_off(failures)
             self._failed += len(failures)
@@ -227,7 +236,24 @@ class OutboxBase:
                 len(aside) - uncertain_count,
                 self._dead.path,
             )
-        self._report_each([(entry, SendXError(reason)) for entry, reason, _ in failures])
+        self._report_each(
+            [(entry, self._aside_error(entry, reason)) for entry, reason, _ in failures]
+        )
+
+    def _aside_reason(self, entry: Entry, unsure: set[int]) -> str:
+        """Why a call recovered from the spool is set aside instead of sent."""
+        if id(entry) not in unsure:
+            return FOLLOWER_REASON
+        recovery = None if self._spool is None else self._spool.recovery
+        if recovery is None:
+            return UNCERTAIN_REASON
+        return recovery.doubtful.get(entry.id, UNCERTAIN_REASON)
+
+    def _aside_error(self, entry: Entry, reason: str) -> SendXError:
+        spool = self._spool
+        if spool is not None and spool.recovery is not None and reason.startswith("recovered"):
+            return SpoolCorruptError(reason, path=spool.path, moved_to=spool.recovery.moved_to)
+        return SendXError(reason)
 
     # -- under the lock ---------------------------------------------------------------
 
