@@ -143,3 +143,22 @@ def test_a_resumed_replay_goes_on_setting_aside_the_contacts_it_set_aside(
     ]
     assert back[1]["reason"] == FOLLOWER_REASON
     assert [c["email"] for c in contacts(emu, team)] == ["b@x.io"]
+
+
+def test_a_new_replay_does_not_inherit_the_contacts_an_earlier_one_set_aside(
+    emu: Any, tmp_path: pathlib.Path
+) -> None:
+    """A spool left behind by a replay (it completed, but the process died before it
+    removed the spool) remembers a contact it set aside; a new replay of the file
+    sends that contact's calls all the same."""
+    team = new_team()
+    dead = tmp_path / "dl.jsonl"
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        left = ReplayOutbox(client, spool=f"{dead}.replay-spool", dead_letters=dead)
+        left.track("ghost@x.io", add_tags=["a"])
+        assert left.close(30).failed == 1
+    record = {"kind": "identify", "email": "ghost@x.io", "body": {"tags": ["g"]}}
+    dead.write_text(json.dumps(record) + "\n", "utf-8")
+    connection = ["--api-key", KEY, "--team-id", team, "--base-url", emu.base_url]
+    assert main(["replay", str(dead), *connection]) == 0
+    assert [c["email"] for c in contacts(emu, team)] == ["ghost@x.io"]

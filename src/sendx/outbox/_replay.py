@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sendx.errors import SendXError
+from sendx.outbox._base import ASIDE_MARK
 from sendx.outbox._calls import Entry, entry_from_record, read_dead_letters
 from sendx.outbox._sync import Outbox
 
@@ -49,6 +50,14 @@ class ReplayOutbox(Outbox):
     """The replay's outbox: a failure stops its contact's chain for the whole file."""
 
     _stop_chains = True
+
+    def _forget_aside(self) -> None:
+        """A new replay: the contacts an earlier one set aside are free again."""
+        with self._lock:
+            if self._plan.aside is not None:
+                self._plan.aside.clear()
+        if self._spool is not None:
+            self._spool.insert_marked(None, ASIDE_MARK, "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +97,16 @@ def replay_file(path: str, client: ClientPort, *, concurrency: int = 8) -> Repla
     spool = outbox._spool
     assert spool is not None
     resumed = os.path.exists(working)
-    if resumed:
-        start = int(spool.get_mark(_LINE) or 0)
-    else:
-        # A spool left by a completed replay holds a stale position: reset it before
-        # the file becomes the working copy.
-        spool.insert_marked(None, _LINE, "0")
-        start = 0
-        os.rename(path, working)
     try:
+        if resumed:
+            start = int(spool.get_mark(_LINE) or 0)
+        else:
+            # A spool left by a completed replay holds a stale position and the
+            # contacts it set aside: reset them before the file becomes the working copy.
+            outbox._forget_aside()
+            spool.insert_marked(None, _LINE, "0")
+            start = 0
+            os.rename(path, working)
         malformed = _load(outbox, working, path, start)
         result = outbox.close(None)
     except BaseException:
