@@ -16,7 +16,7 @@ from tests.outbox.helpers import KEY, contacts, new_team, set_faults, wait_for
 
 import sendx
 from sendx.cli import main
-from sendx.outbox._base import FOLLOWER_REASON
+from sendx.outbox._dead import FOLLOWER_REASON
 from sendx.outbox._replay import ReplayOutbox
 
 CALLS = 200

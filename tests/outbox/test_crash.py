@@ -25,7 +25,7 @@ from tests.outbox.helpers import (
 
 import sendx
 from sendx.cli import main
-from sendx.outbox._base import FOLLOWER_REASON
+from sendx.outbox._dead import FOLLOWER_REASON
 
 CHILD = """
 import sys, sendx

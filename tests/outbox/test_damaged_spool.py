@@ -23,7 +23,7 @@ from tests.outbox.helpers import FAST_OUTBOX_RETRY, contacts
 
 import sendx
 from sendx.outbox import _damage
-from sendx.outbox._base import FOLLOWER_REASON
+from sendx.outbox._dead import FOLLOWER_REASON
 from sendx.outbox._spool import Spool
 
 PAGE = 4096

@@ -15,7 +15,7 @@ from tests.outbox.helpers import FAST_CLIENT_RETRY, FAST_OUTBOX_RETRY, KEY, cont
 
 import sendx
 from sendx.cli import main
-from sendx.outbox._base import FOLLOWER_REASON
+from sendx.outbox._dead import FOLLOWER_REASON
 
 
 def put_chain(outbox: Any) -> Any:

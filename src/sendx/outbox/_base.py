@@ -11,30 +11,27 @@ import json
 import logging
 import os
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sendx._policies import RetryPolicy
-from sendx.errors import InvalidRequestError, SendXError
+from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import (
     IDENTIFY,
     TRACK,
     DeadLetterFile,
     Entry,
-    failure_reason,
     is_transient,
-    may_have_applied,
 )
+from sendx.outbox._dead import ASIDE_MARK, DeadLetters
 from sendx.outbox._plan import Batch, Plan
 from sendx.outbox._spool import Spool
-from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats, SpoolCorruptError
+from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats
 from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 
 __all__ = [
     "DEFAULT_OUTBOX_RETRY",
-    "FOLLOWER_REASON",
     "OutboxBase",
-    "closed_reason",
     "identify_entry",
     "track_entry",
 ]
@@ -46,19 +43,6 @@ logger = logging.getLogger("sendx.outbox")
 DEFAULT_OUTBOX_RETRY = RetryPolicy(max_retries=5, backoff_initial=2.0, backoff_max=120.0)
 
 ON_FULL = ("block", "drop", "raise")
-
-UNCERTAIN_REASON = (
-    "in flight when the previous process stopped and not idempotent (an increment or a "
-    "rename): SendX may have applied it; check the contact, then replay this line if it "
-    "was not applied"
-)
-FOLLOWER_REASON = (
-    "not sent: an earlier call of the same contact (or of an address renamed to or from "
-    "it) was set aside before it in this file; replaying the file sends them in order"
-)
-#: The contacts a replay has set aside so far (a JSON list of keys), kept in its spool
-#: so that a resumed replay goes on setting their later calls aside.
-ASIDE_MARK = "outbox:set-aside"
 
 
 def identify_entry(
@@ -94,12 +78,6 @@ def track_entry(
     return Entry(0, TRACK, email, None, call.body, True, ref)
 
 
-def closed_reason(error: BaseException) -> str:
-    """The dead-letter reason of a call whose attempt failed after close() gave up."""
-    reason = failure_reason(error)[0]
-    return f"the outbox was closed before this call was delivered (last error: {reason})"
-
-
 def _check_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidRequestError(f"{name} must be an int >= 1 (got {value!r})", field=name)
@@ -114,18 +92,12 @@ def _check_callback(name: str, value: Any) -> Any:
     return value
 
 
-class OutboxBase:
+class OutboxBase(DeadLetters):
     """State and decisions common to :class:`Outbox` and :class:`AsyncOutbox`.
 
     Methods named ``_locked_*`` expect the subclass's lock to be held (the async
     outbox runs them on its event loop, where no lock is needed).
     """
-
-    #: False: a call that failed for good leaves its contact's later calls to be sent,
-    #: unless SendX may have applied it; then the calls queued behind it are set aside
-    #: with it. True (the replay of a file): any failure sets aside the contact's later
-    #: calls, those queued and those put afterwards.
-    _stop_chains = False
 
     def __init__(
         self,
@@ -220,7 +192,8 @@ class OutboxBase:
         followers = plan.set_aside(held)
         plan.forget(held)
         aside = sorted(refused + held + followers, key=lambda e: e.id)
-        failures = [(entry, self._aside_reason(entry, unsure), None) for entry in aside]
+        reported = [(entry, self._why_aside(entry, unsure)) for entry in aside]
+        failures = [(entry, error.message, None) for entry, error in reported]
         if failures:
             self._write_off(failures)
             self._failed += len(failures)
@@ -236,24 +209,7 @@ class OutboxBase:
                 len(aside) - uncertain_count,
                 self._dead.path,
             )
-        self._report_each(
-            [(entry, self._aside_error(entry, reason)) for entry, reason, _ in failures]
-        )
-
-    def _aside_reason(self, entry: Entry, unsure: set[int]) -> str:
-        """Why a call recovered from the spool is set aside instead of sent."""
-        if id(entry) not in unsure:
-            return FOLLOWER_REASON
-        recovery = None if self._spool is None else self._spool.recovery
-        if recovery is None:
-            return UNCERTAIN_REASON
-        return recovery.doubtful.get(entry.id, UNCERTAIN_REASON)
-
-    def _aside_error(self, entry: Entry, reason: str) -> SendXError:
-        spool = self._spool
-        if spool is not None and spool.recovery is not None and reason.startswith("recovered"):
-            return SpoolCorruptError(reason, path=spool.path, moved_to=spool.recovery.moved_to)
-        return SendXError(reason)
+        self._report_each(reported)
 
     # -- under the lock ---------------------------------------------------------------
 
@@ -269,20 +225,6 @@ class OutboxBase:
         self._put_count += 1
         if not self._plan.add(entry):
             self._report_each(self._locked_refuse([entry]))
-
-    def _locked_refuse(self, entries: list[Entry]) -> list[tuple[Entry, BaseException]]:
-        """Calls the schedule refused (their contact was set aside earlier in a replay)
-        go to the dead-letter file, after the calls set aside before them; what to
-        pass to ``on_error`` (once the locks are let go)."""
-        self._write_off([(entry, FOLLOWER_REASON, None) for entry in entries])
-        self._failed += len(entries)
-        if self._on_error is None:
-            logger.warning(
-                "outbox: %d call(s) of contact(s) set aside earlier written to %s",
-                len(entries),
-                self._dead.path,
-            )
-        return [(entry, SendXError(FOLLOWER_REASON)) for entry in entries]
 
     def _locked_stats(self) -> OutboxStats:
         return OutboxStats(
@@ -332,126 +274,6 @@ class OutboxBase:
         if len(batch.entries) > 1:
             return "split", 0.0
         return "dead", 0.0
-
-    def _sets_aside(self, batch: Batch, error: BaseException) -> bool:
-        """Whether a batch that failed for good takes its contacts' later calls along."""
-        return self._stop_chains or may_have_applied(error, batch.head.idempotent)
-
-    def _dead_letter(
-        self, batch: Batch, error: BaseException, followers: list[Entry] | None = None
-    ) -> None:
-        """Write the batch's calls to the dead-letter file, then the ``followers`` set
-        aside behind them, then drop them all from the spool."""
-        reason, status = failure_reason(error)
-        if batch.retries and is_transient(error, batch.head.idempotent):
-            reason = f"{reason} (gave up after {batch.retries + 1} rounds of retries)"
-        for entry in batch.entries:
-            entry.attempts = batch.retries + 1
-        failures = [(entry, reason, status) for entry in batch.entries]
-        failures += [(entry, FOLLOWER_REASON, None) for entry in followers or ()]
-        self._write_off(failures)
-
-    def _write_off(self, failures: Sequence[tuple[Entry, str, int | None]]) -> None:
-        """Append ``failures`` to the dead-letter file in one write, then delete them
-        from the spool (a replay records its set-aside contacts in the same commit)."""
-        try:
-            self._dead.write_each(failures, sync=self._sync_dead)
-        except OSError:
-            # Keep the calls in the spool rather than lose them; a new outbox on the
-            # spool sends them again (or sets them aside again).
-            logger.exception("outbox: cannot write the dead-letter file %s", self._dead.path)
-            return
-        spool = self._spool
-        if spool is not None:
-            ids = [entry.id for entry, _, _ in failures]
-            aside = self._plan.aside
-            if aside is None:
-                spool.delete(ids)
-            else:
-                spool.delete_marked(ids, ASIDE_MARK, json.dumps(sorted(aside)))
-
-    def _save_leftovers(self, entries: list[Entry], reason: str) -> None:
-        """Write undelivered calls of an in-memory outbox to the dead-letter file."""
-        if not entries:
-            return
-        self._dead.write(entries, reason, None)
-        self._failed += len(entries)
-        logger.warning(
-            "outbox: %d undelivered call(s) written to %s", len(entries), self._dead.path
-        )
-
-    def _locked_give_up(self, in_flight_when: str | None = None, skip: Iterable[int] = ()) -> None:
-        """At close, without a spool: write the calls that will not be sent to the
-        dead-letter file and forget them, in each contact's order.
-
-        With ``in_flight_when``, the calls in flight (but the batches in ``skip``) are
-        written first, as uncertain: their requests will never end. Otherwise a call
-        queued behind one in flight is held back, to be written after it (the worker
-        calls this again when that request ends), so a replay keeps the order.
-        """
-        plan = self._plan
-        if in_flight_when is not None:
-            skipped = set(skip)
-            batches = [batch for key, batch in plan.flying.items() if key not in skipped]
-            for batch in batches:
-                del plan.flying[id(batch)]
-            flying = [entry for batch in batches for entry in batch.entries]
-            plan.forget(flying)
-            self._save_leftovers(
-                flying,
-                f"in flight when {in_flight_when}: SendX may have applied it; check the "
-                "contact, then replay this line if it was not applied",
-            )
-        candidates = plan.waiting()  # before the deferred batches are forgotten
-        candidates += [entry for batch in plan.deferred() for entry in batch.entries]
-        plan.clear_deferred()
-        held = {key for batch in plan.flying.values() for key in batch.keys}
-        free = []
-        for entry in sorted(candidates, key=lambda e: e.id):
-            if held.intersection(entry.keys):
-                held.update(entry.keys)  # a rename holds its other address too
-            else:
-                free.append(entry)
-        plan.forget(free)
-        self._save_leftovers(free, "the outbox was closed before this call was delivered")
-
-    def _report_error(
-        self, batch: Batch, error: BaseException, followers: list[Entry] | None = None
-    ) -> None:
-        failures = [(entry, error) for entry in batch.entries]
-        if followers:
-            follows = SendXError(FOLLOWER_REASON)
-            failures += [(entry, follows) for entry in followers]
-        if self._on_error is None:
-            logger.warning(
-                "outbox: %d %s call(s) failed and were dead-lettered to %s: %s%s",
-                len(batch.entries),
-                batch.head.kind,
-                self._dead.path,
-                failure_reason(error)[0],
-                f"; {len(followers)} later call(s) of the same contact(s) set aside after them"
-                if followers
-                else "",
-            )
-        self._report_each(failures)
-
-    def _report_each(self, failures: list[tuple[Entry, BaseException]]) -> None:
-        """``on_error`` for each failure (the callers log when there is none)."""
-        callback = self._on_error
-        for entry, error in failures if callback is not None else ():
-            try:
-                callback(entry.public(), error)
-            except Exception:
-                logger.exception("outbox: on_error raised")
-
-    def _report_drop(self, entry: Entry) -> None:
-        callback = self._on_drop
-        if callback is None:
-            return
-        try:
-            callback(entry.public())
-        except Exception:
-            logger.exception("outbox: on_drop raised")
 
     def _reset_after_fork(self) -> None:
         """In a forked child: an empty outbox in memory, never the parent's spool."""

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sendx.errors import SendXError
-from sendx.outbox._base import ASIDE_MARK
 from sendx.outbox._calls import Entry, entry_from_record, read_dead_letters
+from sendx.outbox._dead import ASIDE_MARK
 from sendx.outbox._sync import Outbox
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sendx._policies import RetryPolicy
-from sendx.outbox._base import OutboxBase, closed_reason, identify_entry, track_entry
+from sendx.outbox._base import OutboxBase, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._dead import closed_reason
 from sendx.outbox._plan import Batch
 from sendx.outbox._ports import ClientPort
 from sendx.outbox._types import (
