@@ -26,10 +26,16 @@ import sqlite3
 
 from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import Entry
-from sendx.outbox._schema import SCHEMA_VERSION, SELECT_CALLS, entry_from_row
+from sendx.outbox._schema import (
+    IDEMPOTENT,
+    KIND_NAMES,
+    SCHEMA_VERSION,
+    SELECT_CALLS,
+    STARTED,
+)
 from sendx.outbox._wal import WalState, frames_in_index, read_wal
 
-__all__ = ["Damaged", "inspect"]
+__all__ = ["Damaged", "Pending", "inspect"]
 
 
 class Damaged(Exception):
@@ -43,9 +49,14 @@ class Damaged(Exception):
         self.wal: WalState | None = None
 
 
-def inspect(path: str) -> list[tuple[Entry, int]] | None:
-    """The pending calls (with their flags) of the spool ``path``, in id order, or
-    None when it has no spool tables yet (a new file). Raises :class:`Damaged`."""
+Pending = tuple[list[Entry], list[Entry]]
+
+
+def inspect(path: str) -> Pending | None:
+    """The pending calls of the spool ``path``, oldest first: ``(to send, uncertain)``
+    (uncertain: not idempotent, and handed to the network before the previous process
+    stopped); None when it has no spool tables yet (a new file). Raises
+    :class:`Damaged`."""
     wal = read_wal(path)
     try:
         return _inspect(path, wal)
@@ -103,7 +114,7 @@ def _says_nothing_of_the_content(exc: sqlite3.Error) -> bool:
     )
 
 
-def _inspect(path: str, wal: WalState | None) -> list[tuple[Entry, int]] | None:
+def _inspect(path: str, wal: WalState | None) -> Pending | None:
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         if wal is not None and wal.size > wal.header_size:
             raise Damaged(
@@ -134,9 +145,20 @@ def _inspect(path: str, wal: WalState | None) -> list[tuple[Entry, int]] | None:
             return None  # a database of the caller's own: the tables are added to it
         if version == 0 or not {"calls", "marks"} <= tables:
             raise Damaged("its header or its table of tables is damaged")
+        names = KIND_NAMES
+        ready: list[Entry] = []
+        uncertain: list[Entry] = []
         try:
-            return [entry_from_row(row) for row in conn.execute(f"{SELECT_CALLS} ORDER BY id")]
-        except ValueError as exc:
-            raise Damaged(f"a pending call cannot be read: {exc}") from None
+            # No check of its own per row (this is the cost of every start): a value of
+            # a type no spool writes fails here (an unknown kind, flags that are no
+            # number, an address that is no text).
+            for row_id, kind, email, new, body, flags, ref in conn.execute(
+                f"{SELECT_CALLS} ORDER BY id"
+            ):
+                entry = Entry(row_id, names[kind], email, new, body, bool(flags & IDEMPOTENT), ref)
+                (uncertain if flags & STARTED else ready).append(entry)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise Damaged(f"a pending call holds values no spool writes ({exc!r})") from None
+        return ready, uncertain
     finally:
         conn.close()

@@ -15,6 +15,7 @@ __all__ = [
     "INSERT",
     "INSERT_WITH_ID",
     "SCHEMA_VERSION",
+    "KIND_NAMES",
     "SELECT_CALLS",
     "SET_MARK",
     "STARTED",

@@ -28,8 +28,8 @@ from sendx._lockfile import Locked, acquire
 from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import Entry
 from sendx.outbox._damage import MARKS_LOST_MARK, Recovery, finish_interrupted, rebuild
-from sendx.outbox._inspect import Damaged, inspect
-from sendx.outbox._schema import INSERT, SET_MARK, STARTED, create_schema, row_of
+from sendx.outbox._inspect import Damaged, Pending, inspect
+from sendx.outbox._schema import INSERT, SET_MARK, create_schema, row_of
 from sendx.outbox._types import SpoolCorruptError, SpoolLockedError
 
 __all__ = ["Spool"]
@@ -69,7 +69,7 @@ class Spool:
         self.recovery: Recovery | None = None
         """Set when the spool file was damaged and rebuilt while opening it."""
         try:
-            self._conn, self._rows = self._open(sync)
+            self._conn, self._pending = self._open(sync)
             row = self._conn.execute(
                 "SELECT value FROM marks WHERE name = ?", (MARKS_LOST_MARK,)
             ).fetchone()
@@ -83,7 +83,7 @@ class Spool:
         self._deleting = False
         self.closed = False
 
-    def _open(self, sync: str) -> tuple[sqlite3.Connection, list[tuple[Entry, int]]]:
+    def _open(self, sync: str) -> tuple[sqlite3.Connection, Pending]:
         path = self.path
         if finish_interrupted(path):
             logger.warning("outbox spool %s: finished moving a damaged spool aside", path)
@@ -108,18 +108,15 @@ class Spool:
             except BaseException:
                 conn.close()
                 raise
-        return conn, rows or []
+        return conn, rows or ([], [])
 
-    def load(self) -> tuple[list[Entry], list[Entry]]:
-        """The pending calls, oldest first: ``(to send, uncertain)``. Uncertain calls
-        are not idempotent and were handed to the network before the previous process
-        stopped: SendX may have applied them, so they must not be sent blindly."""
-        ready: list[Entry] = []
-        uncertain: list[Entry] = []
-        for entry, flags in self._rows:
-            (uncertain if flags & STARTED else ready).append(entry)
-        self._rows = []
-        return ready, uncertain
+    def load(self) -> Pending:
+        """The pending calls found when the spool was opened, oldest first: ``(to send,
+        uncertain)``. Uncertain calls are not idempotent and were handed to the network
+        before the previous process stopped: SendX may have applied them, so they must
+        not be sent blindly. (Once: the spool keeps no copy.)"""
+        pending, self._pending = self._pending, ([], [])
+        return pending
 
     def insert(self, entry: Entry) -> int:
         """Commit ``entry``; return its id (the order of delivery after a restart)."""
