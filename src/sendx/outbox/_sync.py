@@ -32,6 +32,7 @@ __all__ = ["Outbox"]
 logger = logging.getLogger("sendx.outbox")
 
 _LIVE: weakref.WeakSet[Outbox] = weakref.WeakSet()
+_NOTHING: list[tuple[Entry, BaseException]] = []  # never appended to
 
 
 def _close_all_at_exit() -> None:
@@ -157,10 +158,12 @@ class Outbox(OutboxBase):
                     self._dropped += 1
             if room:
                 refused = self._accept([entry], mark)
-        if not room:
-            self._report_drop(entry)
-        elif refused:
+                if not refused:
+                    return True
+        if room:
             self._report_each(refused)
+        else:
+            self._report_drop(entry)
         return room
 
     def _put_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
@@ -216,8 +219,13 @@ class Outbox(OutboxBase):
         else:
             spool.insert_many(entries, mark)
         with self._lock:
-            add = self._plan.add
-            refused = [entry for entry in entries if not add(entry)]
+            plan = self._plan
+            refused: list[Entry] | None = None
+            for entry in entries:
+                if not plan.add(entry):  # only a replay's plan refuses
+                    if refused is None:
+                        refused = []
+                    refused.append(entry)
             self._put_count += len(entries)
             if not self._threads:
                 self._locked_start()
@@ -225,7 +233,7 @@ class Outbox(OutboxBase):
                 self._work.notify(min(self._idle, len(entries)))
             # Under the lock, so that no worker writes a call of these contacts
             # between the ones set aside before them and these.
-            return self._locked_refuse(refused) if refused else []
+            return _NOTHING if refused is None else self._locked_refuse(refused)
 
     # -- workers ------------------------------------------------------------------------
 
