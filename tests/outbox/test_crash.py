@@ -89,6 +89,8 @@ def test_sigkill_mid_delivery_then_recovery(slow_emu: Any, tmp_path: pathlib.Pat
         KEY, team, base_url=slow_emu.base_url, retry=FAST_CLIENT_RETRY, max_connections=32
     ) as client:
         outbox = client.outbox(spool=str(spool), workers=32, retry=FAST_OUTBOX_RETRY)
+        assert outbox._spool is not None
+        assert outbox._spool.recovery is None  # a spool left by a kill is not damaged
         stats = outbox.stats  # the workers start at once: some may be sent already
         assert stats.pending + stats.sent == left
         result = outbox.close(90)

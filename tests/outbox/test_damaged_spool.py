@@ -11,6 +11,7 @@ import os
 import pathlib
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from tests.outbox.helpers import FAST_OUTBOX_RETRY, contacts
 
 import sendx
-from sendx.outbox import _damage
+from sendx.outbox import _damage, _inspect
 from sendx.outbox._dead import FOLLOWER_REASON
 from sendx.outbox._spool import Spool
 
@@ -298,6 +299,22 @@ def test_a_rebuild_interrupted_by_a_crash_is_finished_by_the_next_start(
     assert deliver_recovered(client, emu, team, tmp_path, spool) == 300
     assert not pathlib.Path(f"{spool}.recovered").exists()
     assert len(moved_aside(spool)) == 1
+
+
+def test_errors_of_the_surroundings_are_not_damage() -> None:
+    """A locked file, a full or read-only disk, an I/O error say nothing of the file's
+    content: such a spool is refused (InvalidRequestError), never moved aside."""
+    says_nothing = _inspect._says_nothing_of_the_content
+    assert says_nothing(sqlite3.OperationalError("database is locked"))
+    assert says_nothing(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert not says_nothing(sqlite3.DatabaseError("file is not a database"))
+    assert not says_nothing(sqlite3.DatabaseError("database disk image is malformed"))
+    assert not says_nothing(sqlite3.OperationalError("unsupported file format"))
+    named = sqlite3.OperationalError("anything")
+    named.sqlite_errorname = "SQLITE_IOERR_SHORT_READ"  # as Python 3.11+ sets it
+    assert says_nothing(named)
+    named.sqlite_errorname = "SQLITE_CORRUPT"
+    assert not says_nothing(named)
 
 
 def test_lost_marks_stop_a_resumed_import_or_replay(tmp_path: pathlib.Path) -> None:

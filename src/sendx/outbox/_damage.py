@@ -16,7 +16,6 @@ among what was lost).
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import struct
@@ -29,8 +28,6 @@ from sendx.outbox._types import SpoolCorruptError
 from sendx.outbox._wal import WalState
 
 __all__ = ["DAMAGED_FILES_MARK", "MARKS_LOST_MARK", "Recovery", "finish_interrupted", "rebuild"]
-
-logger = logging.getLogger("sendx.outbox")
 
 #: Where the damaged files went (also how an interrupted rebuild is finished).
 DAMAGED_FILES_MARK = "spool:damaged-files"
@@ -121,6 +118,9 @@ def finish_interrupted(path: str) -> bool:
 
 def _write(path: str, found: Salvage, doubtful: dict[int, str], moved_to: str) -> None:
     temporary = f"{path}.recovered.tmp"
+    # Personal data, as in every spool: readable by its owner only (SQLite gives its
+    # journal the same permissions).
+    os.close(os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600))
     conn = sqlite3.connect(temporary, isolation_level=None)
     try:
         # A rollback journal and full syncs: the file is complete and durable before
@@ -143,7 +143,6 @@ def _write(path: str, found: Salvage, doubtful: dict[int, str], moved_to: str) -
         conn.execute("COMMIT")
     finally:
         conn.close()
-    os.chmod(temporary, 0o600)  # personal data, as every spool
     os.rename(temporary, f"{path}.recovered")
 
 

@@ -69,21 +69,19 @@ class Spool:
         self.recovery: Recovery | None = None
         """Set when the spool file was damaged and rebuilt while opening it."""
         try:
-            self._conn, self._pending = self._open(sync)
-            row = self._conn.execute(
-                "SELECT value FROM marks WHERE name = ?", (MARKS_LOST_MARK,)
-            ).fetchone()
+            self._conn, self._pending, self._marks_lost = self._open(sync)
         except BaseException:
             os.close(self._lock_fd)
             raise
-        self._marks_lost: str | None = None if row is None else str(row[0])
         self._lock = threading.Lock()
         self._batch_lock = threading.Lock()
         self._to_delete: list[int] = []
         self._deleting = False
         self.closed = False
 
-    def _open(self, sync: str) -> tuple[sqlite3.Connection, Pending]:
+    def _open(self, sync: str) -> tuple[sqlite3.Connection, Pending, str | None]:
+        """The connection, the pending calls, and where the damaged files went if the
+        marks could not all be recovered from them."""
         path = self.path
         if finish_interrupted(path):
             logger.warning("outbox spool %s: finished moving a damaged spool aside", path)
@@ -101,14 +99,24 @@ class Spool:
                     path=path,
                     moved_to=self.recovery.moved_to,
                 ) from None
-        conn = _connect(path, sync)
-        if rows is None:
+        try:
+            conn = _connect(path, sync)
             try:
-                create_schema(conn)
+                if rows is None:
+                    create_schema(conn)
+                lost = conn.execute(
+                    "SELECT value FROM marks WHERE name = ?", (MARKS_LOST_MARK,)
+                ).fetchone()
             except BaseException:
                 conn.close()
                 raise
-        return conn, rows or ([], [])
+        except sqlite3.Error as exc:
+            # The file was found sound: what fails now is its surroundings (a
+            # read-only folder, a full disk, ...).
+            raise InvalidRequestError(
+                f"cannot open the spool {path!r} as a SQLite database: {exc}", field="spool"
+            ) from None
+        return conn, rows or ([], []), None if lost is None else str(lost[0])
 
     def load(self) -> Pending:
         """The pending calls found when the spool was opened, oldest first: ``(to send,
