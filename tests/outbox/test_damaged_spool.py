@@ -5,10 +5,12 @@ read, after which the next start works."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import pathlib
+import pickle
 import random
 import shutil
 import sqlite3
@@ -20,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.outbox.helpers import FAST_OUTBOX_RETRY, contacts
+from tests.outbox.helpers import FAST_OUTBOX_RETRY, KEY, contacts
 
 import sendx
 from sendx.outbox import _damage, _inspect
@@ -411,3 +413,33 @@ def test_no_damage_fails_two_starts(
             assert sorted(entry.id for entry in ready + uncertain) == sorted(loaded or [])
         finally:
             again.close()
+
+
+def test_an_async_outbox_recovers_a_damaged_spool_too(
+    emu: Any, team: str, tmp_path: pathlib.Path, caplog: Any
+) -> None:
+    """The recovery is the spool's: an AsyncOutbox on a spool whose header was
+    overwritten delivers every call."""
+    spool = tmp_path / "calls.db"
+    write_spool(spool, contacts_calls(200), "close")
+    overwrite(spool, 0, bytes(100))
+
+    async def deliver() -> sendx.FlushResult:
+        async with sendx.AsyncSendX(KEY, team, base_url=emu.base_url) as client:
+            outbox = client.outbox(spool=str(spool), dead_letters=tmp_path / "dead.jsonl")
+            return await outbox.close(60)
+
+    assert asyncio.run(deliver()) == sendx.FlushResult(sent=200, failed=0, pending=0)
+    assert len(damage_logged(caplog)) == 1
+    assert len(contacts(emu, team)) == 200
+
+
+def test_spool_corrupt_error_pickles() -> None:
+    error = sendx.SpoolCorruptError("damaged", path="/x/calls.db", moved_to="/x/aside")
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes)
+    assert (type(copy), str(copy), copy.path, copy.moved_to) == (
+        sendx.SpoolCorruptError,
+        "damaged",
+        "/x/calls.db",
+        "/x/aside",
+    )
