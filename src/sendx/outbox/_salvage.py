@@ -3,9 +3,9 @@
 The work is done on a scratch copy, so the damaged files stay exactly as they were:
 
 - when SQLite cannot read the schema (a damaged header or first page, or an empty main
-  file beside its write-ahead log, which SQLite would delete), page 1 is replaced by a
-  new spool's: every spool has its tables at the same root pages, so the other pages
-  read as before;
+  file beside its write-ahead log, which SQLite would delete), or the reading falls
+  short, page 1 is replaced by a new spool's (the better reading is kept): every spool
+  has its tables at the same root pages, so the other pages read as before;
 - each table is read in rowid order; where a page cannot be read, the reading probes
   further and further ahead for a rowid it can reach, then back, so a damaged page
   costs the rows it held (and at worst those of its neighbours), not the table;
@@ -73,11 +73,16 @@ def salvage(path: str, page_size: int) -> Salvage:
         copy = os.path.join(scratch, "spool")
         _copy(path, copy)
         result = None if os.path.getsize(copy) < 512 else _read(copy)
-        if result is None:
-            _copy(path, copy)  # afresh: opening it may have replayed the WAL
-            _put_page_one(copy, page_size, scratch)
-            result = _read(copy) or Salvage()
-            result.new_page_one = True
+        if result is not None and result.complete:
+            return result
+        # Page 1 may be what is damaged (a header, the table of tables, the root page
+        # numbers): try again with a new spool's.
+        _copy(path, copy)  # afresh: opening it may have replayed the WAL
+        _put_page_one(copy, page_size, scratch)
+        other = _read(copy) or Salvage()
+        other.new_page_one = True
+        if result is None or len(other.entries) > len(result.entries):
+            return other
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -123,6 +128,10 @@ def _read(copy: str) -> Salvage | None:
         except sqlite3.DatabaseError:
             return None
         if not names >= _TABLES:
+            return None
+        try:  # SQLite parses the schema when it first needs a table
+            conn.execute("SELECT id FROM calls WHERE 0").fetchall()
+        except sqlite3.DatabaseError:
             return None
         result = Salvage(readable=True)
         rows, result.complete = _scan(conn, f"{SELECT_CALLS} WHERE id >= ? ORDER BY id")
