@@ -73,22 +73,22 @@ class WalState:
                 return None
             return (
                 f"the header of its write-ahead log ({self.size:,} bytes) is damaged, so "
-                "SQLite ignores the whole log and the calls committed there since the last "
-                "checkpoint"
+                "SQLite ignores the whole log, and with it the calls committed since the "
+                "last checkpoint"
             )
         expected = max(self.committed, self.writer_knew or 0)
         if expected <= kept:
             return None
-        return (
-            f"SQLite keeps {kept:,} frame(s) of its write-ahead log, but {expected:,} were "
-            f"committed (by {self._witness(kept)}): the log is damaged or cut after frame "
-            f"{kept:,}, and the calls committed after it are lost"
+        witness = (
+            "the index left by the process that wrote it"
+            if (self.writer_knew or 0) > kept
+            else "the frame headers after the damage"
         )
-
-    def _witness(self, kept: int) -> str:
-        if (self.writer_knew or 0) > kept:
-            return "the index the writing process left"
-        return "the frame headers after the damage"
+        return (
+            f"SQLite keeps {kept:,} frame(s) of its write-ahead log, but {witness} shows "
+            f"{expected:,} committed: the log is damaged or cut after frame {kept:,}, and "
+            "the calls committed after it are lost"
+        )
 
 
 def read_wal(db_path: str) -> WalState | None:
