@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sendx
@@ -262,6 +262,7 @@ calls = st.lists(
 )
 
 
+@settings(deadline=None)  # the machine may be busy: no time limit on an example
 @given(calls=calls, data=st.data())
 def test_set_aside_matches_a_reference_and_the_rest_drains_in_order(
     calls: list[tuple[str, str | None]], data: st.DataObject
