@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[all,dev]'
+	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
 demo: $(STAMP)
@@ -31,7 +31,8 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The client's tests on the other CPython 3.10+ interpreters of the machine.
+# The whole suite on the other CPython 3.10+ interpreters of the machine (pytest
+# above runs it on the main venv's), one version after the other.
 matrix: $(STAMP)
 	$(BIN)/nox -f noxfile.py
 

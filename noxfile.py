@@ -1,7 +1,10 @@
-"""The client's tests on every other CPython 3.10+ this machine has (``make test`` runs it).
+"""The whole test suite on every other CPython 3.10+ this machine has (``make test`` runs it).
 
 Interpreters are found on PATH or under pyenv; an absent one is skipped, not an error,
-so the matrix adapts to the machine. The main interpreter runs the full suite itself.
+so the matrix adapts to the machine. The interpreter that runs nox (the main .venv's)
+is left out: ``make pytest`` runs the suite there, in the venv ``make`` has set up
+already. The versions run one after the other: on two cores, two suites of ``-n 2``
+side by side would only slow each other down.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ def other_pythons() -> list[str]:
 # With no other interpreter the session still exists, and skips, so that nox does not
 # fail with "no sessions found" on a machine that has a single Python.
 @nox.session(python=other_pythons() or False)
-def client(session: nox.Session) -> None:
-    """The client's tests (tests/client) on one interpreter."""
+def tests(session: nox.Session) -> None:
+    """The whole suite on one interpreter, as ``make pytest`` runs it."""
     if not session.python:
         session.skip("no other CPython 3.10+ on this machine")
     session.install("-q", "-e", ".[test]")
-    session.run("pytest", "-q", "tests/client", *session.posargs)
+    session.run("pytest", "-q", "-n", "2", "--dist", "loadgroup", *session.posargs)

@@ -38,3 +38,19 @@ def test_every_command_is_documented(name: str) -> None:
     }
     missing = sorted(option for option in options if option not in section)
     assert not missing, f"docs/cli.md's sendx {name} section does not mention {missing}"
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/cli.md", "docs/import.md"])
+def test_the_first_import_shown_is_the_plain_command(page: str) -> None:
+    """A newcomer copies the first ``sendx import`` command a page shows: it must be
+    the one for a first import (``--resume`` exits 2 when nothing was interrupted);
+    ``--resume`` comes after, for an interruption. Synopsis lines (with ``[``) aside."""
+    text = (Path(__file__).resolve().parents[1] / page).read_text(encoding="utf-8")
+    commands = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip().startswith("sendx import ") and "[" not in line
+    ]
+    assert commands, f"{page} shows no sendx import command"
+    assert "--resume" not in commands[0], commands[0]
+    assert any("--resume" in command for command in commands), "and how to resume"

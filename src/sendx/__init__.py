@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         OutboxClosedError,
         OutboxFullError,
         OutboxStats,
+        SpoolCorruptError,
         SpoolLockedError,
     )
 
@@ -70,6 +71,7 @@ __all__ = [
     "RetryPolicy",
     "SendX",
     "SendXError",
+    "SpoolCorruptError",
     "SpoolLockedError",
     "Timeout",
     "UnprocessableEntityError",
@@ -92,6 +94,7 @@ _LAZY: dict[str, str] = {
             "OutboxCall",
             "OutboxFullError",
             "OutboxClosedError",
+            "SpoolCorruptError",
             "SpoolLockedError",
         )
     },

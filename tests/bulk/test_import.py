@@ -52,12 +52,16 @@ def test_import_csv_with_tags_errors_and_exit_code(
     assert found[0]["birthday"] == "1990-01-02"
     assert found[0]["customFields"] == {"Plan": "pro"}
     errors = lines(tmp_path / "people.csv.errors.jsonl")
-    assert [(e["line"], e["reason"]) for e in errors] == [
-        (3, "no email"),
-        (4, "birthday is not a real date (got '1990-02-30')"),
+    assert errors == [
+        {"line": 3, "reason": "no email", "row": ",NoEmail,,,"},
+        {
+            "line": 4,
+            "reason": "birthday is not a real date (got '1990-02-30')",
+            "row": "b@x.io,Bob,1990-02-30,,",
+        },
     ]
     err = capsys.readouterr().err
-    assert "4 rows read, 2 sent, 0 failed, 2 bad" in err
+    assert "4 rows read: 2 sent, 0 failed, 2 bad, in " in err
     assert "people.csv.errors.jsonl" in err
     assert not (tmp_path / "people.csv.sendx-spool").exists()  # removed when complete
 
@@ -116,7 +120,7 @@ def test_progress_lines_when_not_a_terminal(
     assert result.ok
     assert result.sent == 50
     err = capsys.readouterr().err
-    assert "sendx import: 100.0% 50 done, 0 failed" in err
+    assert "sendx import: 100.0% 50 sent, 0 failed, 0 bad" in err
     assert "\r" not in err
 
 
@@ -132,6 +136,7 @@ def test_refused_rows_are_reported_and_replayed(
     [error] = lines(tmp_path / "p.csv.errors.jsonl")
     assert error["line"] == 4
     assert error["status"] == 409
+    assert error["row"] == "m@x.io,n@x.io"  # the row's text, as for a bad row
     failed = tmp_path / "p.csv.failed.jsonl"
     [record] = lines(failed)
     assert record["body"]["newEmail"] == "n@x.io"
@@ -201,11 +206,21 @@ def test_uncertain_rows_recovered_on_resume_count_as_failed(
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
     assert run(emu, team, "import", str(source), "--resume") == 1
     err = capsys.readouterr().err
-    assert "1 sent, 1 failed" in err
+    # The killed run committed the rename's row, and the next one too if its reader was
+    # quicker than the worker: the resumed run counts what it carried over and read.
+    found = re.search(
+        r"(\d+) rows read \(resumed at line (\d+)\) and (\d+) left pending by the "
+        r"interrupted run: 1 sent, 1 failed, 0 bad",
+        err,
+    )
+    assert found, err
+    rows, line, carried = (int(group) for group in found.groups())
+    assert (rows + carried, line) == (2, 2 + carried)
     assert f"sendx replay {tmp_path / 'p.csv.failed.jsonl'}" in err
     [error] = lines(tmp_path / "p.csv.errors.jsonl")
     assert error["line"] == 2
     assert "may have applied" in error["reason"]
+    assert error["row"] == "m@x.io,n@x.io"  # read again from before the resumed position
     [failed] = lines(tmp_path / "p.csv.failed.jsonl")
     assert failed["body"]["newEmail"] == "n@x.io"
     assert [c["email"] for c in contacts(emu, team)] == ["q@x.io"]
@@ -276,8 +291,52 @@ def test_progress_counts_rows_finished_not_rows_read(emu: Any, tmp_path: pathlib
     assert result.sent == 100
     shown = [
         (float(m.group(1)), int(m.group(2)))
-        for m in re.finditer(r"(\d+\.\d)% (\d+) done", stream.getvalue())
+        for m in re.finditer(r"(\d+\.\d)% (\d+) sent", stream.getvalue())
     ]
     assert any(done < 90 for _, done in shown), shown
     for share, done in shown:
         assert abs(share - done) <= 1, shown
+
+
+def test_progress_and_summary_use_the_same_counters_and_words(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last progress line and the summary name the same rows with the same words:
+    a bad row is "bad" in both (never "failed" in one), a refused row "failed"."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email,new_email\nm@x.io,\nn@x.io,\nnot-an-email,\nm@x.io,n@x.io\n", "utf-8")
+    stream = io.StringIO()
+    progress = Progress(stream, tty=False, interval=0.0)
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        result = import_file(str(source), client, coalesce=False, progress=progress)
+    progress.finish(result)
+    *_, last, summary = stream.getvalue().splitlines()[:-2]
+    assert last.startswith("sendx import: 100.0% 2 sent, 1 failed, 1 bad, ")
+    assert summary.startswith("sendx import: 4 rows read: 2 sent, 1 failed, 1 bad, in ")
+    assert (result.rows, result.sent, result.failed, result.bad) == (4, 2, 1, 1)
+
+
+def test_a_base_url_without_api_v1_stops_the_import_with_the_fix(
+    emu: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every identify answered 404 (no route: the base URL lacks /api/v1): the import
+    stops at once, keeps the rest in the spool and says what to pass instead; with the
+    right URL, --resume finishes it."""
+    team = new_team()
+    source = tmp_path / "p.csv"
+    source.write_text("email\n" + "".join(f"u{i}@x.io\n" for i in range(3000)), "utf-8")
+    root = emu.base_url.removesuffix("/api/v1")
+    args = ["--api-key", KEY, "--team-id", team]
+    assert main(["import", str(source), "--concurrency", "4", *args, "--base-url", root]) == 2
+    err = capsys.readouterr().err
+    assert f"probably lacks /api/v1: try --base-url {root}/api/v1" in err
+    assert "--resume" in err
+    assert len(err.splitlines()) == 1
+    refused = lines(tmp_path / "p.csv.errors.jsonl")
+    assert 1 <= len(refused) < 3000
+    assert {e["status"] for e in refused} == {404}
+    assert all(e["row"] == f"u{e['line'] - 2}@x.io" for e in refused)
+    assert run(emu, team, "import", str(source), "--resume") == 1  # 1: refused rows
+    assert run(emu, team, "replay", str(tmp_path / "p.csv.failed.jsonl")) == 0
+    assert len(contacts(emu, team)) == 3000

@@ -1,5 +1,6 @@
 """``sendx replay`` interrupted (Ctrl-C or SIGKILL) and run again: no call is applied
-twice, none is lost, and an increment that may have been applied is reported once."""
+twice, none is lost, and an increment that may have been applied is reported once. A
+contact's chain stops at its first failure, for the rest of the file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from typing import Any
 import pytest
 from tests.outbox.helpers import KEY, contacts, new_team, set_faults, wait_for
 
+import sendx
 from sendx.cli import main
+from sendx.outbox._dead import FOLLOWER_REASON
+from sendx.outbox._replay import ReplayOutbox
 
 CALLS = 200
 
@@ -81,3 +85,80 @@ def test_interrupted_replay_resumes_without_sending_twice(
     assert set(found) | reported == set(emails)
     assert not (tmp_path / "dl.jsonl.replaying").exists()
     assert not (tmp_path / "dl.jsonl.replay-spool").exists()
+
+
+def test_a_failure_stops_its_contacts_chain_for_the_rest_of_the_file(
+    emu: Any, tmp_path: pathlib.Path
+) -> None:
+    """A track of an unknown contact fails with 404: it is written back with its reason,
+    and that contact's later lines after it, unsent and in order (through a rename to
+    the address it renames to); the other contacts' lines are sent."""
+    team = new_team()
+    dead = tmp_path / "dl.jsonl"
+    records = [
+        {"kind": "track", "email": "ghost@x.io", "body": {"addTags": ["a"]}},
+        {"kind": "identify", "email": "b@x.io", "body": {"tags": ["b"]}},
+        {"kind": "identify", "email": "Ghost@x.io", "body": {"tags": ["g"]}},
+        {"kind": "identify", "email": "ghost@x.io", "body": {"newEmail": "ghost2@x.io"}},
+        {"kind": "track", "email": "ghost2@x.io", "body": {"addTags": ["h"]}},
+        *({"kind": "identify", "email": f"c{i}@x.io", "body": {}} for i in range(300)),
+        {"kind": "identify", "email": "ghost2@x.io", "body": {"tags": ["late"]}},
+    ]
+    dead.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    connection = ["--api-key", KEY, "--team-id", team, "--base-url", emu.base_url]
+    assert main(["replay", str(dead), "--concurrency", "4", *connection]) == 1
+    back = [json.loads(line) for line in dead.read_text("utf-8").splitlines()]
+    assert [(line["kind"], line["email"], line["status"]) for line in back] == [
+        ("track", "ghost@x.io", 404),
+        ("identify", "Ghost@x.io", None),
+        ("identify", "ghost@x.io", None),
+        ("track", "ghost2@x.io", None),
+        ("identify", "ghost2@x.io", None),
+    ]
+    assert [line["reason"] for line in back[1:]] == [FOLLOWER_REASON] * 4
+    assert back[4]["body"] == {"email": "ghost2@x.io", "tags": ["late"]}
+    found = {c["email"] for c in contacts(emu, team)}
+    assert found == {"b@x.io"} | {f"c{i}@x.io" for i in range(300)}
+
+
+def test_a_resumed_replay_goes_on_setting_aside_the_contacts_it_set_aside(
+    emu: Any, tmp_path: pathlib.Path
+) -> None:
+    """The contacts a replay set aside are kept in its spool: the outbox of a resumed
+    replay sets their later calls aside too, instead of sending them."""
+    team = new_team()
+    spool, dead = tmp_path / "dl.jsonl.replay-spool", tmp_path / "dl.jsonl"
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        first = ReplayOutbox(client, spool=spool, dead_letters=dead)
+        first.track("ghost@x.io", add_tags=["a"])
+        assert first.close(30) == sendx.FlushResult(sent=0, failed=1, pending=0)
+        again = ReplayOutbox(client, spool=spool, dead_letters=dead)
+        again.identify("GHOST@x.io", tags=["b"])
+        again.identify("b@x.io")
+        assert again.close(30) == sendx.FlushResult(sent=1, failed=1, pending=0)
+    back = [json.loads(line) for line in dead.read_text("utf-8").splitlines()]
+    assert [(line["email"], line["status"]) for line in back] == [
+        ("ghost@x.io", 404),
+        ("GHOST@x.io", None),
+    ]
+    assert back[1]["reason"] == FOLLOWER_REASON
+    assert [c["email"] for c in contacts(emu, team)] == ["b@x.io"]
+
+
+def test_a_new_replay_does_not_inherit_the_contacts_an_earlier_one_set_aside(
+    emu: Any, tmp_path: pathlib.Path
+) -> None:
+    """A spool left behind by a replay (it completed, but the process died before it
+    removed the spool) remembers a contact it set aside; a new replay of the file
+    sends that contact's calls all the same."""
+    team = new_team()
+    dead = tmp_path / "dl.jsonl"
+    with sendx.SendX(KEY, team, base_url=emu.base_url) as client:
+        left = ReplayOutbox(client, spool=f"{dead}.replay-spool", dead_letters=dead)
+        left.track("ghost@x.io", add_tags=["a"])
+        assert left.close(30).failed == 1
+    record = {"kind": "identify", "email": "ghost@x.io", "body": {"tags": ["g"]}}
+    dead.write_text(json.dumps(record) + "\n", "utf-8")
+    connection = ["--api-key", KEY, "--team-id", team, "--base-url", emu.base_url]
+    assert main(["replay", str(dead), *connection]) == 0
+    assert [c["email"] for c in contacts(emu, team)] == ["ghost@x.io"]

@@ -111,9 +111,20 @@ def test_track(env: RecordingServer, capsys: pytest.CaptureFixture[str]) -> None
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [
-        "tracked j+1@x.io: +2 tag(s), -1 tag(s)",
-        "tracked j+1@x.io: +0 tag(s), -0 tag(s)",
+        "tracked j+1@x.io: SendX accepted add 'paid user', 'pro'; remove 'trial user'",
+        "tracked j+1@x.io: SendX accepted a track without tags",
     ]
+
+
+def test_track_reports_what_was_asked_not_a_count(
+    env: RecordingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SendX's answer does not say which tags the contact had: a removal is reported as
+    asked, never as "-1 tag(s)" for a tag that may not have been there."""
+    env.default = Reply.json({"status": "200", "message": "OK", "data": "success"})
+    assert main(["track", "a@b.co", "--remove", "trial user"]) == 0
+    err = capsys.readouterr().err
+    assert err == "tracked a@b.co: SendX accepted remove 'trial user'\n"
 
 
 def test_connection_options_beat_the_environment(
@@ -125,6 +136,109 @@ def test_connection_options_beat_the_environment(
     assert code == 0
     assert env.requests[0].header("api_key") == "other"
     assert env.requests[0].query_params == [("team_id", "T2")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--api-key", "other", "--team-id", "T2", "--base-url", "URL", "identify", "a@b.co"],
+        ["--api-key", "other", "identify", "a@b.co", "--team-id", "T2", "--base-url", "URL"],
+        [
+            *("--api-key", "ignored", "--team-id", "T0", "identify", "a@b.co"),
+            *("--api-key", "other", "--team-id", "T2", "--base-url", "URL"),
+        ],
+    ],
+    ids=["before", "both-sides", "later-wins"],
+)
+def test_connection_options_before_the_command(
+    env: RecordingServer, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """`sendx --api-key K identify ...` works as aws, gh and kubectl take their global
+    options: before the command, after it, or both (the later one wins)."""
+    argv = [env.url if arg == "URL" else arg for arg in argv]
+    assert main(argv) == 0
+    assert env.requests[0].header("api_key") == "other"
+    assert env.requests[0].query_params == [("team_id", "T2")]
+
+
+def test_connection_options_before_the_command_fall_back_to_the_environment(
+    env: RecordingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option before the command overrides only its own variable."""
+    assert main(["--team-id", "T3", "track", "a@b.co", "--add", "x"]) == 0
+    assert env.requests[0].header("api_key") == KEY
+    assert env.requests[0].query_params == [("team_id", "T3"), ("email", "a@b.co")]
+
+
+def test_connection_options_before_a_command_without_them_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`sendx --api-key K emulator` is a mistake, said in one line, not ignored."""
+    with pytest.raises(SystemExit) as caught:
+        main(["--api-key", "K", "emulator", "--port", "0"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sendx: error: --api-key is for the commands that call the API")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "base", "body", "hint"),
+    [
+        (
+            ["identify", "a@b.co"],
+            "",
+            b'{"status": "404", "message": "no route /contact/identify"}',
+            "probably lacks /api/v1: try --base-url {url}/api/v1",
+        ),
+        (
+            ["identify", "a@b.co"],
+            "/api",
+            b"<html>Not Found</html>",
+            "probably lacks /api/v1: try --base-url {url}/v1",
+        ),
+        (
+            ["track", "a@b.co", "--add", "x"],
+            "",
+            b'{"status": "404", "message": "no route /contact/track"}',
+            "probably lacks /api/v1",
+        ),
+        (
+            ["identify", "a@b.co"],
+            "/api/v1",
+            b"<html>Not Found</html>",
+            "has no such endpoint: check --base-url",
+        ),
+    ],
+    ids=["identify-root", "identify-api", "track-no-route", "identify-full-path"],
+)
+def test_404_of_a_missing_endpoint_says_what_is_probably_wrong(
+    env: RecordingServer,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    base: str,
+    body: bytes,
+    hint: str,
+) -> None:
+    """A 404 on identify (which SendX never answers for a contact) or one that says
+    "no route" comes with what is probably missing from the base URL."""
+    env.default = Reply.status_only(404, body=body)
+    url = env.url.removesuffix("/api/v1") + base
+    assert main([*argv, "--base-url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sendx: error: SendX answered 404: ")
+    assert hint.format(url=url) in err
+    assert len(err.splitlines()) == 1
+
+
+def test_404_of_track_for_an_unknown_contact_has_no_hint(
+    env: RecordingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SendX answers 404 on track for a contact it does not know: the base URL is fine."""
+    env.default = Reply.json({"status": "404", "message": "contact not found"}, status=404)
+    assert main(["track", "a@b.co", "--add", "x"]) == 1
+    err = capsys.readouterr().err
+    assert err == "sendx: error: SendX answered 404: contact not found\n"
 
 
 def test_missing_credentials_exit_2(
@@ -221,3 +335,9 @@ def test_help_of_each_command(capsys: pytest.CaptureFixture[str]) -> None:
         out = capsys.readouterr().out
         for option in [*options, "--api-key", "--team-id", "--base-url", "SENDX_API_KEY"]:
             assert option in out, (command, option)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "before or after the command" in out
+    for option in ("--api-key", "--team-id", "--base-url", "SENDX_BASE_URL"):
+        assert option in out, option

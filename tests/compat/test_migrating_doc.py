@@ -1,54 +1,42 @@
-"""Every Python example of ``docs/migrating.md`` runs, in order, against the emulator:
-the old ``swagger_client`` calls and their ``sendx`` equivalents."""
+"""``docs/migrating.md`` pairs every old ``swagger_client`` call with its ``sendx`` one, and
+its error examples really meet an error. (Every block of the page runs, after the page's
+setup, in ``tests/docs``.)"""
 
 from __future__ import annotations
 
-import pathlib
-import re
-from typing import Any
+from pathlib import Path
 
-import pytest
+from sendx.testing import TestEmulator
+from tests.docs._blocks import ROOT, Page, Run
+from tests.docs._run import environment, run
 
-import swagger_client
-
-pytest.importorskip("uvicorn", reason="the emulator needs the [emulator] extra")
-
-from sendx.emulator import Emulator
-
-DOC = pathlib.Path(__file__).parents[2] / "docs" / "migrating.md"
-_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+PAGE = Page.read(ROOT / "docs" / "migrating.md")
 
 
-def _blocks() -> list[str]:
-    return _BLOCK.findall(DOC.read_text("utf-8"))
+def _examples() -> list[Run]:
+    return [each for each in PAGE.runs() if each.language == "python"]
 
 
 def test_doc_pairs_old_calls_with_sendx_ones() -> None:
-    """Each section shows both packages: as many sendx examples as swagger_client ones."""
-    blocks = _blocks()
-    old = [b for b in blocks if "import swagger_client" in b]
-    new = [b for b in blocks if "import sendx" in b]
+    """Each section shows both packages: as many sendx examples as swagger_client
+    ones; the setup points swagger_client at the emulator by its configuration's host."""
+    [setup] = PAGE.marked("setup")
+    assert 'swagger_client.Configuration().host = os.environ["SENDX_BASE_URL"]' in setup.code
+    examples = [b for b in PAGE.blocks if b.language == "python" and b.marker != "setup"]
+    old = [b for b in examples if "import swagger_client" in b.code]
+    new = [b for b in examples if "import sendx" in b.code]
     assert len(old) >= 4
     assert len(new) >= len(old)
-    assert len(old) + len(new) == len(blocks)
+    assert len(old) + len(new) == len(examples)
 
 
-def test_examples_run_against_the_emulator(
-    clean_configuration: swagger_client.Configuration,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """Each block runs in a fresh namespace holding only ``api_key`` and ``team_id``;
-    the error examples print a 401."""
-    with Emulator() as emulator:
-        clean_configuration.host = emulator.base_url
-        monkeypatch.setenv("SENDX_BASE_URL", emulator.base_url)
-        for number, block in enumerate(_blocks(), 1):
-            namespace: dict[str, Any] = {"api_key": "key-migrating", "team_id": "team-migrating"}
-            try:
-                exec(compile(block, f"migrating.md block {number}", "exec"), namespace)  # noqa: S102
-            except Exception as error:  # pragma: no cover - the message names the block
-                pytest.fail(f"block {number} of {DOC.name} failed: {error!r}\n{block}")
-    printed = capsys.readouterr().out
-    # One line from the swagger_client example, one from the sendx one.
-    assert sum(line.startswith("401 ") for line in printed.splitlines()) == 2
+def test_the_error_examples_get_a_401(sendx_emulator: TestEmulator, tmp_path: Path) -> None:
+    """Both error examples (the old and the new) print the 401 the wrong key gets from
+    the emulator, so their ``except`` branch is what ran."""
+    errors = [each for each in _examples() if '"not-the-key"' in each.blocks[-1].code]
+    assert len(errors) == 2
+    env = environment(sendx_emulator.env())
+    for each in errors:
+        result = run(each, env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("401 "), (each.where, result.stdout)

@@ -6,10 +6,13 @@ import json
 import os
 import re
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,6 +156,54 @@ def test_an_unusable_database_is_one_line_and_exit_1(
     err = capsys.readouterr().err
     assert err.startswith("sendx: error: cannot start the emulator: ")
     assert err.count("\n") == 1
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A loopback port with a listener on it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def test_a_busy_port_is_one_line_with_the_way_out_and_leaves_nothing(
+    tmp_path: Path, busy_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A port in use: one line naming the port and saying what to do (exit 1), and the
+    failed start leaves no database, journal, lock file or folder that it created."""
+    db = tmp_path / "new" / "emu.db"
+    assert main(["emulator", "--port", str(busy_port), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"sendx: error: cannot start the emulator: port {busy_port} of 127.0.0.1 is in use; "
+        "stop what listens there, or pass --port 0 for a free port\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert main(["emulator", "--port", str(busy_port)]) == 1  # a temporary database
+    assert "--port 0" in capsys.readouterr().err
+
+
+def test_a_busy_port_keeps_an_existing_database(
+    tmp_path: Path, busy_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database was there before: it stays, with its contacts; only the lock file,
+    which this start created, goes."""
+    db = tmp_path / "emu.db"
+    process, line = _start("--db", str(db), "--team", "t1:k1")
+    try:
+        base = line.split()[2]
+        assert _post(base + "/contact/identify?team_id=t1", {"email": "a@x.io"}, "k1") == 200
+    finally:
+        code, _ = _stop(process, signal.SIGTERM)
+    assert code == 0
+    (tmp_path / "emu.db.lock").unlink()
+    before = sorted(path.name for path in tmp_path.iterdir())
+    assert main(["emulator", "--port", str(busy_port), "--db", str(db)]) == 1
+    assert "is in use" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from contacts").fetchone()[0] == 1
 
 
 def _get_as(url: str, host: str) -> int:

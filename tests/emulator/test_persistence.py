@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,9 @@ def test_the_schema_is_versioned(tmp_path: Path) -> None:
     db = tmp_path / "e.db"
     with Emulator(db=db):
         pass
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    connection.close()
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -234,9 +234,8 @@ def test_a_version_1_database_is_migrated_and_its_events_kept(
         assert [e["type"] for e in after[2:]] == ["tag_added"]
         assert after[2]["id"] > 2
         assert api.contacts(team="team1")[0]["tags"] == ["vip", "new"]
-    with sqlite3.connect(db) as check:
+    with closing(sqlite3.connect(db)) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    check.close()
 
 
 def _database_at_version_2(db: Path) -> None:
@@ -294,13 +293,12 @@ def test_a_version_2_database_is_migrated(tmp_path: Path, http: urllib3.PoolMana
             created = api.identify({"email": f"new{len(events)}@x.io"}, team="team1", key="key1")
             assert created.status == 200
             assert [e["id"] for e in api.events(team="team1")] == list(range(1, len(events) + 2))
-    with sqlite3.connect(db) as check:
+    with closing(sqlite3.connect(db)) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         indexes = check.execute("PRAGMA index_list(contacts)").fetchall()
         assert not [index for index in indexes if index[2]]  # no unique index left
         emails = [row[0] for row in check.execute("SELECT email FROM contacts ORDER BY id")]
         assert emails == ["Ann@x.io", "bob@x.io", "new2@x.io", "new3@x.io"]
-    check.close()
 
 
 def test_two_contacts_on_one_address_are_refused(tmp_path: Path) -> None:

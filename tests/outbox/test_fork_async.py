@@ -8,6 +8,7 @@ import pathlib
 import sqlite3
 import threading
 import warnings
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ def test_forked_child_starts_its_own_workers_and_never_touches_the_spool(
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0
-        with sqlite3.connect(spool) as db:  # the child added nothing to the spool
+        with closing(sqlite3.connect(spool)) as db:  # the child added nothing to the spool
             assert [row[0] for row in db.execute("select email from calls")] == ["parent@x.io"]
     finally:
         gate.set()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import sendx
 from sendx.outbox._base import identify_entry, track_entry
 from sendx.outbox._calls import Entry, Merger
@@ -204,3 +207,96 @@ def test_forget_drops_given_up_calls_and_keeps_the_rest_in_order() -> None:
     plan.done(flying)
     assert ids(plan.take(0)) == [2]
     assert plan.take(0) is None
+
+
+def test_set_aside_takes_the_later_calls_of_the_contact_and_through_renames() -> None:
+    """An increment in flight is set aside: the calls queued behind it leave the
+    schedule with it, and so, past a rename among them, do the later calls of the new
+    address; earlier calls of that address and other contacts stay."""
+    plan = Plan(coalesce=False)
+    plan.add(ident("c@x.io", 1))
+    plan.add(ident("a@x.io", 2, custom_fields={"n": sendx.increment(1)}))
+    plan.add(track("a@x.io", 3))
+    plan.add(ident("b@x.io", 4))
+    plan.add(ident("a@x.io", 5, new_email="c@x.io"))
+    plan.add(track("c@x.io", 6))
+    plan.add(ident("d@x.io", 7))
+    first, unsure = plan.take(0), plan.take(0)
+    assert ids(first) == [1]
+    assert ids(unsure) == [2]
+    assert unsure is not None
+    assert [entry.id for entry in plan.set_aside(unsure.entries)] == [3, 5, 6]
+    assert plan.pending == 4
+    plan.done(unsure)
+    assert [ids(plan.take(0)), ids(plan.take(0)), plan.take(0)] == [[4], [7], None]
+    assert first is not None
+    plan.done(first)  # c@x.io's own earlier call: nothing waits behind it any more
+    assert plan.take(0) is None
+    assert plan.pending == 2
+
+
+def test_a_remembering_plan_refuses_later_calls_of_contacts_set_aside() -> None:
+    """The replay's schedule remembers the contacts set aside (and the addresses a
+    rename set aside links them to): their calls added later are refused."""
+    plan = Plan(coalesce=False, remember=True)
+    plan.add(track("a@x.io", 1))
+    plan.add(ident("a@x.io", 2, new_email="b@x.io"))
+    batch = plan.take(0)
+    assert batch is not None
+    assert [entry.id for entry in plan.set_aside(batch.entries)] == [2]
+    plan.done(batch)
+    assert plan.aside == {"a@x.io", "b@x.io"}
+    assert not plan.add(track("B@x.io", 3))
+    assert not plan.add(ident("c@x.io", 4, new_email="a@x.io"))
+    assert plan.aside == {"a@x.io", "b@x.io", "c@x.io"}
+    assert plan.add(ident("d@x.io", 5))
+    assert plan.pending == 1
+    assert Plan().add(track("a@x.io", 6))  # a plan that does not remember never refuses
+
+
+ADDRESSES = ["a@x.io", "b@x.io", "c@x.io", "A@x.io"]
+calls = st.lists(
+    st.tuples(st.sampled_from(ADDRESSES), st.none() | st.sampled_from(ADDRESSES)),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(deadline=None)  # the machine may be busy: no time limit on an example
+@given(calls=calls, data=st.data())
+def test_set_aside_matches_a_reference_and_the_rest_drains_in_order(
+    calls: list[tuple[str, str | None]], data: st.DataObject
+) -> None:
+    """For any calls (renames included) and any of them set aside: the calls taken
+    along are exactly those a plain walk in put order finds (a call follows when one
+    of its addresses belongs to a call set aside or taken before it), and every other
+    call is still delivered, each contact's in put order."""
+    plan = Plan(coalesce=False)
+    entries = [ident(email, number, new_email=new) for number, (email, new) in enumerate(calls, 1)]
+    for entry in entries:
+        plan.add(entry)
+    given_ids = data.draw(st.sets(st.sampled_from([e.id for e in entries]), min_size=1))
+    given = [entry for entry in entries if entry.id in given_ids]
+    tainted: set[str] = set()
+    expected = []
+    for entry in entries:
+        if entry.id in given_ids:
+            tainted.update(entry.keys)
+        elif tainted.intersection(entry.keys):
+            tainted.update(entry.keys)
+            expected.append(entry.id)
+    followers = plan.set_aside(given)
+    assert [entry.id for entry in followers] == expected
+    plan.forget(given)
+    gone = given_ids | set(expected)
+    assert plan.pending == len(entries) - len(gone)
+    delivered = []
+    while plan.pending:
+        batch = plan.take(0)
+        assert batch is not None, "a call was left waiting for nothing"
+        delivered += batch.entries
+        plan.done(batch)
+    assert sorted(entry.id for entry in delivered) == [e.id for e in entries if e.id not in gone]
+    for key in {key for entry in entries for key in entry.keys}:
+        order = [entry.id for entry in delivered if key in entry.keys]
+        assert order == sorted(order)

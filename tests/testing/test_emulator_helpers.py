@@ -1,4 +1,4 @@
-"""``sendx.testing.Emulator`` and its control-plane helpers, used directly (no pytest
+"""``sendx.testing.TestEmulator`` and its control-plane helpers, used directly (no pytest
 plugin), as unittest suites and plain scripts use them."""
 
 from __future__ import annotations
@@ -12,23 +12,24 @@ import os
 import sys
 import threading
 import unittest
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 import sendx
-from sendx.testing import ControlPlane, Emulator, EmulatorError, SendXTestCase
+from sendx.testing import ControlPlane, EmulatorError, SendXTestCase, TestEmulator
 
 
 @pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
+def emulator() -> Iterator[TestEmulator]:
+    with TestEmulator() as emu:
         yield emu
 
 
 @pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
+def emu(emulator: TestEmulator) -> TestEmulator:
     emulator.reset()
     return emulator
 
@@ -69,18 +70,37 @@ def receiver() -> Iterator[Receiver]:
     receiver.close()
 
 
+def test_one_name_per_emulator() -> None:
+    """``sendx.testing.TestEmulator`` is the testing kit's emulator; its former name,
+    ``sendx.testing.Emulator``, still gives it, with a DeprecationWarning that says what
+    to write instead (an error, with that message, where warnings are errors)."""
+    import sendx.emulator
+    import sendx.testing
+
+    assert "Emulator" not in sendx.testing.__all__
+    assert "Emulator" not in dir(sendx.testing)
+    assert TestEmulator is not sendx.emulator.Emulator
+    expected = r"sendx\.testing\.Emulator is now sendx\.testing\.TestEmulator \(same class"
+    with pytest.warns(DeprecationWarning, match=expected):
+        assert sendx.testing.Emulator is TestEmulator
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DeprecationWarning, match=expected):
+            exec("from sendx.testing import Emulator", {})  # noqa: S102 (a fixed statement)
+
+
 def test_helpers_need_a_running_emulator() -> None:
     """Before ``start()`` the helpers say so instead of trying some other address."""
-    emu = Emulator()
+    emu = TestEmulator()
     assert not emu.running
-    assert repr(emu) == "Emulator(not started, team_id='test-team', api_key='***')"
+    assert repr(emu) == "TestEmulator(not started, team_id='test-team', api_key='***')"
     with pytest.raises(RuntimeError, match=r"not running: call start\(\)"):
         emu.contacts()
     with pytest.raises(RuntimeError, match="not running"):
         _ = emu.base_url
 
 
-def test_state_helpers_and_reset(emu: Emulator) -> None:
+def test_state_helpers_and_reset(emu: TestEmulator) -> None:
     """contacts/contact/events see what a client did; reset forgets it all and clears
     faults; the key never shows in the repr."""
     assert "test-api-key" not in repr(emu)
@@ -107,7 +127,7 @@ def test_rules_deliver_signed_webhooks_and_come_back_on_reset(receiver: Receiver
     """Rules given at start fire webhooks (waited for, not slept on) and are restored
     by ``reset()`` after a test replaced them."""
     rule = {"on": "tag_added", "tag": "paid user", "webhook": receiver.url, "secret": "s3"}
-    with Emulator(rules=[rule]) as emu:
+    with TestEmulator(rules=[rule]) as emu:
         assert emu.rules() == [rule]
         with emu.client() as client:
             client.contacts.identify("ada@example.com", tags=["paid user"])
@@ -127,12 +147,12 @@ def test_rules_deliver_signed_webhooks_and_come_back_on_reset(receiver: Receiver
         assert emu.deliveries() == []
 
 
-def test_waiting_for_deliveries_that_never_come_times_out(emu: Emulator) -> None:
+def test_waiting_for_deliveries_that_never_come_times_out(emu: TestEmulator) -> None:
     with pytest.raises(TimeoutError, match=r"0 webhook deliveries delivered after 0.05 s"):
         emu.wait_for_deliveries(1, timeout=0.05)
 
 
-def test_control_plane_errors_are_clear(emu: Emulator) -> None:
+def test_control_plane_errors_are_clear(emu: TestEmulator) -> None:
     """A refused document gives the emulator's reason; an absent emulator is named."""
     with pytest.raises(EmulatorError, match=r"answered 400 to PUT /_emulator/faults: ") as info:
         emu.set_faults([{"status": 503, "drop": "before"}])
@@ -140,7 +160,7 @@ def test_control_plane_errors_are_clear(emu: Emulator) -> None:
     gone = ControlPlane(f"http://127.0.0.1:{emu.port}/nothing-here", "team")
     with pytest.raises(EmulatorError, match="answered 404 to GET /_emulator/contacts"):
         gone.contacts()
-    stopped = Emulator().start()
+    stopped = TestEmulator().start()
     url = stopped.control_url
     stopped.stop()
     with pytest.raises(
@@ -152,7 +172,7 @@ def test_control_plane_errors_are_clear(emu: Emulator) -> None:
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     with pytest.raises(ImportError, match=r"pip install 'sendx-client\[emulator\]'"):
-        Emulator().start()
+        TestEmulator().start()
 
 
 def test_unittest_base_class() -> None:
@@ -184,7 +204,7 @@ def test_unittest_base_class() -> None:
     assert dict(os.environ) == environ_before
 
 
-def test_async_client_left_by_a_loop_that_ended_abruptly(emu: Emulator) -> None:
+def test_async_client_left_by_a_loop_that_ended_abruptly(emu: TestEmulator) -> None:
     """A loop closed without shutting down its async generators (not asyncio.run):
     a client closed in it is finished cleanly; one never used has nothing to do."""
     client = emu.async_client()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sendx.testing import Emulator
+from sendx.testing import TestEmulator
 from sendx.testing.plugin import SKIP_REASON
 
 FIXTURES_IN_USE = '''
@@ -161,7 +161,7 @@ def test_live_marker(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) ->
         ["*--sendx-live: live tests need real credentials: set SENDX_API_KEY and SENDX_TEAM_ID*"]
     )
 
-    with Emulator(team_id="prod-team", api_key="prod-key") as production:
+    with TestEmulator(team_id="prod-team", api_key="prod-key") as production:
         for name, value in production.env().items():
             monkeypatch.setenv(name, value)
         live = inner.runpytest("--sendx-live")
@@ -221,9 +221,24 @@ def test_failures_are_readable_and_keep_the_key_out(inner: pytest.Pytester) -> N
         ]
     )
     result.stdout.fnmatch_lines(["*NotFoundError: SendX answered 404: *"])
-    result.stdout.fnmatch_lines(["*sendx_emulator = Emulator(http://127.0.0.1:*api_key='***')"])
+    result.stdout.fnmatch_lines(["*sendx_emulator = TestEmulator(http://127.0.0.1:*api_key='***')"])
     output = result.stdout.str() + result.stderr.str()
     assert "test-api-key" not in output
+
+
+def test_a_test_module_may_import_the_test_emulator(inner: pytest.Pytester) -> None:
+    """``TestEmulator`` in a test module is not taken for a test class: no collection
+    warning (an error here), no extra test."""
+    inner.makepyfile(
+        test_import="""
+from sendx.testing import TestEmulator
+
+
+def test_it_is_importable():
+    assert TestEmulator.__name__ == "TestEmulator"
+"""
+    )
+    inner.runpytest().assert_outcomes(passed=1)
 
 
 def test_missing_emulator_extra_is_a_clear_error(inner: pytest.Pytester) -> None:

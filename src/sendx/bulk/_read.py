@@ -1,9 +1,11 @@
 """Reading import files row by row: CSV with a header, or JSON lines.
 
-Rows stream from a binary file, so memory stays flat whatever the file's size, and
-each row knows its line number and the byte offset just after it: a resumed import
-seeks there. A bad row (bad UTF-8, a wrong column count, malformed JSON) comes back
-with its reason instead of stopping the import.
+:func:`open_source` checks the file and its format once; the :class:`Source` it
+returns reads the rows. They stream from a binary file, so memory stays flat whatever
+the file's size, and each row knows its line number and the byte offset just after
+it: a resumed import seeks there. A bad row (bad UTF-8, a wrong column count,
+malformed JSON) comes back with its reason instead of stopping the import; a position
+in a reason is within the row's line (the line itself is the row's ``line``).
 """
 
 from __future__ import annotations
@@ -11,11 +13,19 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-__all__ = ["FORMATS", "FileFormatError", "Row", "guess_format", "read_rows"]
+__all__ = [
+    "FORMATS",
+    "FileFormatError",
+    "Row",
+    "Source",
+    "guess_format",
+    "open_source",
+    "read_rows",
+]
 
 FORMATS = ("csv", "jsonl")
 
@@ -76,34 +86,36 @@ def _tags(value: Any) -> list[str] | Any:
 
 
 class _Lines:
-    """Decoded lines of a binary file, counting lines and bytes, noting bad UTF-8."""
+    """Decoded lines of a binary file, counting lines and bytes, noting bad UTF-8;
+    ``taken`` holds the lines of the row being read, its text as in the file."""
 
     def __init__(self, handle: BinaryIO, offset: int, line: int) -> None:
         self.handle = handle
         self.offset = offset
         self.line = line
         self.bad_utf8: str | None = None
+        self.taken: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
             self.offset += len(raw)
             self.line += 1
             try:
-                yield raw.decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 if self.bad_utf8 is None:
                     self.bad_utf8 = f"invalid UTF-8 (byte {exc.start + 1} of line {self.line})"
-                yield raw.decode("utf-8", "replace")
+                text = raw.decode("utf-8", "replace")
+            self.taken.append(text)
+            yield text
+
+    def row_text(self) -> str:
+        """The text of the row just read, without its line break."""
+        return "".join(self.taken).rstrip("\r\n")
 
 
-def _row(
-    lines: _Lines,
-    start: int,
-    values: dict[str, Any] | None,
-    error: str | None,
-    raw: str | None = None,
-) -> Row:
-    return Row(start, lines.offset, values, error, raw, lines.line)
+def _row(lines: _Lines, start: int, values: dict[str, Any] | None, error: str | None) -> Row:
+    return Row(start, lines.offset, values, error, lines.row_text(), lines.line)
 
 
 def read_header(handle: BinaryIO) -> tuple[list[str], int, int]:
@@ -139,7 +151,7 @@ def _csv_plan(names: list[str]) -> list[tuple[str, str]]:
     return plan
 
 
-def read_csv(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
+def read_csv(path: str, offset: int = 0, line: int = 0) -> Generator[Row, None, None]:
     """Rows of a CSV file with a header; from ``offset`` (after line ``line``) when
     resuming. Empty cells are left out; ``tags`` are separated by ``;``; unknown
     columns are custom fields."""
@@ -154,6 +166,7 @@ def read_csv(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
         width = len(plan)
         while True:
             start = lines.line + 1
+            lines.taken.clear()
             try:
                 record = next(reader)
             except StopIteration:
@@ -166,18 +179,12 @@ def read_csv(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
             bad, lines.bad_utf8 = lines.bad_utf8, None
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
-            raw = ",".join(record)
             if bad:
-                yield _row(lines, start, None, bad, raw)
+                yield _row(lines, start, None, bad)
                 continue
             if len(record) != width:
-                yield _row(
-                    lines,
-                    start,
-                    None,
-                    f"expected {width} columns as in the header, found {len(record)}",
-                    raw,
-                )
+                reason = f"expected {width} columns as in the header, found {len(record)}"
+                yield _row(lines, start, None, reason)
                 continue
             values: dict[str, Any] = {}
             fields: dict[str, str] = {}
@@ -189,10 +196,10 @@ def read_csv(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
                     values[target] = _tags(cell) if target == "tags" else cell.strip()
             if fields:
                 values["custom_fields"] = fields
-            yield _row(lines, start, values, None, raw)
+            yield _row(lines, start, values, None)
 
 
-def read_jsonl(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
+def read_jsonl(path: str, offset: int = 0, line: int = 0) -> Generator[Row, None, None]:
     """Rows of a JSON-lines file: one identify object per line, camelCase or
     snake_case keys, ``tags`` a list (or a ``;``-separated string)."""
     with open(path, "rb") as handle:
@@ -203,19 +210,23 @@ def read_jsonl(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
             if not raw.strip():
                 continue
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                yield Row(line, offset, None, f"invalid UTF-8 (byte {exc.start + 1})", last=line)
+                reason = f"invalid UTF-8 (byte {exc.start + 1} of line {line})"
+                yield Row(line, offset, None, reason, raw.decode("utf-8", "replace"), last=line)
                 continue
             try:
                 data = json.loads(text)
-            except ValueError as exc:
-                yield Row(
-                    line, offset, None, f"malformed JSON: {exc}", text.rstrip("\n"), last=line
-                )
+            except json.JSONDecodeError as exc:
+                # json's own "line 1 column 6 (char 5)" counts within this line only.
+                reason = f"malformed JSON: {exc.msg} (character {exc.pos + 1} of line {line})"
+                yield Row(line, offset, None, reason, text, last=line)
+                continue
+            except RecursionError:  # "[[[[..." deeper than the interpreter's stack
+                yield Row(line, offset, None, "malformed JSON: nested too deeply", text, last=line)
                 continue
             if not isinstance(data, dict):
-                yield Row(line, offset, None, "not a JSON object", text.rstrip("\n"), last=line)
+                yield Row(line, offset, None, "not a JSON object", text, last=line)
                 continue
             values: dict[str, Any] = {}
             problem = None
@@ -230,17 +241,53 @@ def read_jsonl(path: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
             if problem is None and "email" not in values:
                 problem = "no email"
             if problem:
-                yield Row(line, offset, None, problem, text.rstrip("\n"), last=line)
+                yield Row(line, offset, None, problem, text, last=line)
                 continue
-            yield Row(line, offset, values, None, text.rstrip("\n"), last=line)
+            yield Row(line, offset, values, None, text, last=line)
 
 
 def read_rows(path: str, fmt: str, offset: int = 0, line: int = 0) -> Iterator[Row]:
     """Rows of ``path`` in format ``fmt`` (``csv`` or ``jsonl``)."""
+    return open_source(path, fmt).rows(offset, line)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to import, checked: it exists, and its format is known."""
+
+    path: str
+    format: str
+
+    def rows(self, offset: int = 0, line: int = 0) -> Generator[Row, None, None]:
+        """The rows, from ``offset`` (just after line ``line``) when resuming."""
+        read = read_csv if self.format == "csv" else read_jsonl
+        return read(self.path, offset, line)
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes (at least 1: a share of it is never a division by 0)."""
+        return max(os.path.getsize(self.path), 1)
+
+    def identity(self, tags: list[str]) -> str:
+        """What a resumed import must find unchanged: the file (size and modification
+        time), its format and the tags added to every row."""
+        stat = os.stat(self.path)
+        return json.dumps(
+            {
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "format": self.format,
+                "tags": tags,
+            }
+        )
+
+
+def open_source(path: str, fmt: str | None = None) -> Source:
+    """The file ``path`` in format ``fmt`` (default: from the extension); raises
+    :class:`FileFormatError` for an unknown format or a missing file."""
+    fmt = fmt or guess_format(path)
+    if fmt not in FORMATS:
+        raise FileFormatError(f"unknown format {fmt!r}; use csv or jsonl")
     if not os.path.isfile(path):
         raise FileFormatError(f"no such file: {path!r}")
-    if fmt == "csv":
-        return read_csv(path, offset, line)
-    if fmt == "jsonl":
-        return read_jsonl(path, offset, line)
-    raise FileFormatError(f"unknown format {fmt!r}; use csv or jsonl")
+    return Source(path, fmt)

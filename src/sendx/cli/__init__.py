@@ -1,8 +1,10 @@
 """The ``sendx`` command.
 
 Each sub-command lives in its own module with a ``register(subparsers)`` function
-that adds its parser and sets ``handler``; this module only assembles them. Exit
-codes: 0 success, 1 an API or network error, 2 bad arguments.
+that adds its parser and sets ``handler``; this module only assembles them, and adds
+the connection options before the command too (``sendx --api-key K import F``, as
+aws, gh and kubectl take them). Exit codes: 0 success, 1 an API or network error,
+2 bad arguments.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from sendx._version import __version__
-from sendx.cli._common import Parser
+from sendx.cli._common import Parser, add_connection_options, connection_given
 
 __all__ = ["main"]
 
@@ -33,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="The SendX toolkit: the contact API, a local emulator, bulk import.",
     )
     parser.add_argument("--version", action="version", version=f"sendx {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add_connection_options(parser)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in _COMMANDS:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -47,11 +50,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    given = connection_given(args)
+    if given and not _takes_connection(parser, args.command):
+        parser.error(f"{given[0]} is for the commands that call the API, not for {args.command}")
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         print("sendx: interrupted", file=sys.stderr)
         return 130
+
+
+def _takes_connection(parser: argparse.ArgumentParser, command: str) -> bool:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices[command]
+            return any("--api-key" in option.option_strings for option in chosen._actions)
+    return False
 
 
 if __name__ == "__main__":  # pragma: no cover

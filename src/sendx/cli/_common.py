@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
-from sendx.errors import InvalidRequestError, SendXError
+from sendx._config import DEFAULT_BASE_URL
+from sendx.errors import InvalidRequestError, NotFoundError, SendXError
 
-__all__ = ["add_connection_options", "make_client", "Parser", "run_api_command"]
+__all__ = [
+    "CONNECTION_OPTIONS",
+    "Parser",
+    "add_connection_options",
+    "connection_given",
+    "endpoint_hint",
+    "explain_not_found",
+    "make_client",
+    "run_api_command",
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -21,22 +34,102 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionOption:
+    """One connection option: its flag (whose dest is the client's keyword argument),
+    the environment variable the client falls back to, its help, and the client's
+    default when the variable is unset too."""
+
+    flag: str
+    metavar: str
+    variable: str
+    help: str
+    fallback: str = ""
+
+    @property
+    def dest(self) -> str:
+        return self.flag.removeprefix("--").replace("-", "_")
+
+
+#: The connection options, defined once: the ``sendx`` parser takes them before the
+#: command and every API command after it. Each dest is a keyword of ``SendX()``,
+#: which reads the variable when the option is absent; so a new option (the REST base
+#: URL, once the client has it) is one line here.
+CONNECTION_OPTIONS = (
+    ConnectionOption("--api-key", "KEY", "SENDX_API_KEY", "API key"),
+    ConnectionOption("--team-id", "TEAM", "SENDX_TEAM_ID", "team id"),
+    ConnectionOption("--base-url", "URL", "SENDX_BASE_URL", "API base URL", DEFAULT_BASE_URL),
+)
+
+
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """``--api-key``, ``--team-id`` and ``--base-url``, with the SENDX_* fallbacks."""
-    group = parser.add_argument_group("connection (default: the SENDX_* environment variables)")
-    group.add_argument("--api-key", help="API key (default: $SENDX_API_KEY)")
-    group.add_argument("--team-id", help="team id (default: $SENDX_TEAM_ID)")
-    group.add_argument(
-        "--base-url",
-        help="API base URL (default: $SENDX_BASE_URL, else https://app.sendx.io/api/v1)",
+    """Add :data:`CONNECTION_OPTIONS` to ``parser`` (the ``sendx`` parser, or a command's).
+
+    Absent options set nothing (``SUPPRESS``): so ``sendx --api-key K import F`` keeps
+    K, where a command's own default would overwrite it, and the later of two wins.
+    """
+    group = parser.add_argument_group(
+        "connection (before or after the command; default: the SENDX_* environment variables)"
     )
+    for option in CONNECTION_OPTIONS:
+        group.add_argument(
+            option.flag,
+            metavar=option.metavar,
+            default=argparse.SUPPRESS,
+            help=f"{option.help} (default: ${option.variable}"
+            + (f", else {option.fallback})" if option.fallback else ")"),
+        )
+
+
+def connection_given(args: argparse.Namespace) -> list[str]:
+    """The flags of the connection options present in ``args``."""
+    return [option.flag for option in CONNECTION_OPTIONS if hasattr(args, option.dest)]
 
 
 def make_client(args: argparse.Namespace, **options: Any) -> Any:
-    """A :class:`sendx.SendX` from the connection options."""
+    """A :class:`sendx.SendX` from the connection options (absent ones: ``SENDX_*``)."""
     from sendx import SendX
 
-    return SendX(args.api_key, args.team_id, base_url=args.base_url, **options)
+    given = {option.dest: getattr(args, option.dest, None) for option in CONNECTION_OPTIONS}
+    return SendX(**given, **options)
+
+
+def endpoint_hint(error: NotFoundError, base_url: str, *, identify: bool) -> str:
+    """What a 404 probably means when it says the endpoint is missing, not the
+    contact: for any identify (it never answers 404 for a contact), or when the body
+    says ``no route`` (the emulator). Empty for a 404 that needs no hint (a track of
+    an unknown contact)."""
+    if not (identify or error.message.startswith("no route")):
+        return ""
+    path = urlsplit(base_url).path.rstrip("/")
+    if path.endswith("/api/v1"):
+        return (
+            f"; the base URL {base_url} has no such endpoint: check --base-url / "
+            f"SENDX_BASE_URL (SendX's is {DEFAULT_BASE_URL})"
+        )
+    fixed = base_url.rstrip("/") + ("/v1" if path.endswith("/api") else "/api/v1")
+    return (
+        f"; the base URL {base_url} probably lacks /api/v1: try --base-url {fixed} "
+        "(or SENDX_BASE_URL)"
+    )
+
+
+@contextlib.contextmanager
+def explain_not_found(base_url: str, *, identify: bool) -> Iterator[None]:
+    """Re-raise a :class:`NotFoundError` with :func:`endpoint_hint` added to its message."""
+    try:
+        yield
+    except NotFoundError as exc:
+        hint = endpoint_hint(exc, base_url, identify=identify)
+        if not hint:
+            raise
+        raise NotFoundError(
+            exc.message + hint,
+            status=exc.status,
+            body=exc.body,
+            headers=exc.headers,
+            retry_after=exc.retry_after,
+        ) from None
 
 
 def run_api_command(action: Callable[[], int]) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sendx.cli._common import (
     add_connection_options,
+    explain_not_found,
     make_client,
     run_api_command,
 )
@@ -70,7 +71,7 @@ def register(subparsers: Any) -> None:
 
 def _identify(args: argparse.Namespace) -> int:
     def action() -> int:
-        with make_client(args) as client:
+        with make_client(args) as client, explain_not_found(client.base_url, identify=True):
             contact = client.contacts.identify(
                 args.email,
                 first_name=args.first_name,
@@ -92,15 +93,23 @@ def _identify(args: argparse.Namespace) -> int:
 
 def _track(args: argparse.Namespace) -> int:
     def action() -> int:
-        with make_client(args) as client:
+        with make_client(args) as client, explain_not_found(client.base_url, identify=False):
             client.contacts.track(args.email, add_tags=args.add, remove_tags=args.remove)
-        print(
-            f"tracked {args.email}: +{len(args.add)} tag(s), -{len(args.remove)} tag(s)",
-            file=sys.stderr,
-        )
+        print(f"tracked {args.email}: {_asked(args.add, args.remove)}", file=sys.stderr)
         return 0
 
     return run_api_command(action)
+
+
+def _asked(add: list[str], remove: list[str]) -> str:
+    """What a track asked for, as asked: SendX answers only "success", never which tags
+    the contact had, so a count of changes would be a guess."""
+    parts = [
+        f"{verb} {', '.join(repr(tag) for tag in tags)}"
+        for verb, tags in (("add", add), ("remove", remove))
+        if tags
+    ]
+    return "SendX accepted " + ("; ".join(parts) if parts else "a track without tags")
 
 
 def format_contact(contact: dict[str, Any]) -> str:

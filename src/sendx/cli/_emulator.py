@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib.util
 import ipaddress
+import os
 import signal
 import sys
 import threading
 from typing import Any
+
+from sendx._docs import page
 
 __all__ = ["register"]
 
@@ -43,7 +47,7 @@ def register(subparsers: Any) -> None:
         "emulator",
         help="run a local SendX API (persistent, with automations and faults)",
         description="Serve the SendX v1 contact API locally, with its control plane under "
-        "/_emulator, until SIGINT or SIGTERM. See docs/emulator.md.",
+        f"/_emulator, until SIGINT or SIGTERM. Documentation: {page('emulator.md')}",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
@@ -145,10 +149,12 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         logs.enter_context(printed_on(sys.stderr))
     try:
+        created = _not_yet_there(args.db)
         try:
             emulator.start()
         except (OSError, StoreError, sqlite3.Error) as exc:
-            print(f"sendx: error: cannot start the emulator: {exc}", file=sys.stderr)
+            _remove(created)
+            print(f"sendx: error: cannot start the emulator: {_why(exc, args)}", file=sys.stderr)
             return 1
         accepted = ", ".join(sorted(teams)) if teams else "any team id (bound to its first API key)"
         print(f"sendx emulator: {emulator.base_url} (teams: {accepted})", flush=True)
@@ -170,6 +176,48 @@ def _run(args: argparse.Namespace) -> int:
         logs.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _why(exc: BaseException, args: argparse.Namespace) -> str:
+    """The start failure in words, with what to do for the usual ones."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code == errno.EADDRINUSE:
+        return (
+            f"port {args.port} of {args.host} is in use; stop what listens there, "
+            "or pass --port 0 for a free port"
+        )
+    if code == errno.EACCES:
+        return (
+            f"no permission to listen on port {args.port} of {args.host} (ports below "
+            "1024 need privileges); pass --port 0 for a free port"
+        )
+    if code == errno.EADDRNOTAVAIL:
+        return f"{args.host} is not an address of this machine; check --host"
+    return str(exc)
+
+
+def _not_yet_there(db: str | None) -> list[str]:
+    """The files (the database, its journals and its lock file) and folders that
+    starting on ``db`` would create, deepest first; a failed start removes them, and
+    so leaves nothing behind that was not there before."""
+    if db is None:
+        return []  # a temporary database: the emulator removes its own folder
+    paths = [db + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+    missing = [path for path in paths if not os.path.lexists(path)]
+    folder = os.path.dirname(os.path.abspath(db))
+    while not os.path.exists(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    return missing
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):  # never there, or a folder someone filled
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.remove(path)
 
 
 def _is_loopback(host: str) -> bool:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from sendx.cli._common import add_connection_options, make_client
+from sendx.cli._common import add_connection_options, endpoint_hint, make_client
 
 __all__ = ["register"]
 
@@ -72,9 +71,10 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sendx.bulk import BulkImportError, import_file
+    from sendx.bulk import BulkImportError, Progress, import_file
     from sendx.errors import InvalidRequestError
 
+    progress = Progress()
     client = None
     try:
         if not args.dry_run:
@@ -89,46 +89,38 @@ def _run(args: argparse.Namespace) -> int:
             errors=args.errors,
             tags=args.tag,
             dry_run=args.dry_run,
+            progress=progress,
             coalesce=not args.no_coalesce,
         )
-    except (BulkImportError, InvalidRequestError) as exc:
-        print(f"sendx: error: {exc}", file=sys.stderr)
+    except BulkImportError as exc:
+        progress.note(f"sendx: error: {_explained(exc, client)}")
+        return 2
+    except InvalidRequestError as exc:
+        progress.note(f"sendx: error: {exc}")
         return 2
     except KeyboardInterrupt:
         spool = args.spool or args.file + ".sendx-spool"
-        print(
+        progress.note(
             f"sendx import: interrupted; pending rows are kept in {spool}: "
-            "run the same command with --resume to continue",
-            file=sys.stderr,
+            "run the same command with --resume to continue"
         )
         return 130
     finally:
         if client is not None:
             client.close()
-    print(_summary(result, dry_run=args.dry_run), file=sys.stderr)
+    progress.finish(result)
     return 0 if result.ok else 1
 
 
-def _summary(result: Any, *, dry_run: bool) -> str:
-    rate = result.rows / result.elapsed if result.elapsed > 0 else 0.0
-    start = f" (resumed at line {result.first_line})" if result.first_line > 1 else ""
-    if dry_run:
-        text = (
-            f"sendx import --dry-run: {result.rows:,} rows checked, {result.bad:,} bad "
-            f"in {result.elapsed:.1f} s"
-        )
-    else:
-        text = (
-            f"sendx import: {result.rows:,} rows read{start}, {result.sent:,} sent, "
-            f"{result.failed:,} failed, {result.bad:,} bad, in {result.elapsed:.1f} s "
-            f"({rate:,.0f} rows/s)"
-        )
-        if result.failed_before or result.bad_before:
-            text += f"; earlier runs: {result.failed_before:,} failed, {result.bad_before:,} bad"
-    if result.bad or result.failed or result.bad_before or result.failed_before:
-        text += f"\n  errors (line and reason): {result.errors_path}"
-    if result.failed or result.failed_before:
-        text += f"\n  send refused rows again: sendx replay {result.failed_path}"
-    if result.earlier_failed_path:
-        text += f"\n  failed rows of an earlier import: {result.earlier_failed_path}"
-    return text
+def _explained(exc: Any, client: Any) -> str:
+    """The import's error; when SendX answered 404 to every identify, what is probably
+    wrong with the base URL instead of the library's general words."""
+    from sendx.errors import NotFoundError
+
+    if client is None or not isinstance(exc.error, NotFoundError):
+        return str(exc)
+    hint = endpoint_hint(exc.error, client.base_url, identify=True)
+    return (
+        f"{exc.error}{hint}; the import stopped and kept the rows not sent: run the same "
+        "command with --resume once the base URL is right"
+    )

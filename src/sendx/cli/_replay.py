@@ -18,7 +18,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Send every call of FILE (a dead-letter file of the outbox or of "
             "'sendx import') again, in order per contact. Calls that fail again are "
-            "written back to FILE with their new reason; exit code 1 if any did. "
+            "written back to FILE with their new reason, each followed by the later "
+            "calls of its contact, unsent and in order; exit code 1 if any were. "
             "If a replay of FILE was interrupted, the same command continues it "
             "without sending any call twice."
         ),

@@ -16,6 +16,7 @@ from sendx.outbox._types import (
     OutboxClosedError,
     OutboxFullError,
     OutboxStats,
+    SpoolCorruptError,
     SpoolLockedError,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "OutboxClosedError",
     "OutboxFullError",
     "OutboxStats",
+    "SpoolCorruptError",
     "SpoolLockedError",
 ]
 

@@ -16,12 +16,13 @@ import os
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
 from sendx.outbox._plan import Batch
+from sendx.outbox._ports import AsyncClientPort
 from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
@@ -30,9 +31,6 @@ from sendx.outbox._types import (
     OutboxStats,
 )
 from sendx.resources.contacts import CustomFieldValue
-
-if TYPE_CHECKING:
-    from sendx._client import AsyncSendX
 
 __all__ = ["AsyncOutbox"]
 
@@ -68,7 +66,7 @@ class AsyncOutbox(OutboxBase):
 
     def __init__(
         self,
-        client: AsyncSendX,
+        client: AsyncClientPort,
         *,
         spool: str | os.PathLike[str] | None = None,
         workers: int = 8,
@@ -239,15 +237,18 @@ class AsyncOutbox(OutboxBase):
             if self._work is not None:
                 self._work.set()  # a waiting worker re-arms its timer
             return
+        followers: list[Entry] = []
         if action == "split":
             self._plan.split(batch)
         else:
-            self._dead_letter(batch, error)
+            if self._sets_aside(batch, error):
+                followers = self._plan.set_aside(batch.entries)
+            self._dead_letter(batch, error, followers)
             self._plan.done(batch)
-            self._failed += len(batch.entries)
+            self._failed += len(batch.entries) + len(followers)
         self._progress()
         if action == "dead":
-            self._report_error(batch, error)
+            self._report_error(batch, error, followers)
 
     def _progress(self) -> None:
         plan = self._plan

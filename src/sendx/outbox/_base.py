@@ -5,7 +5,9 @@ their locking and their workers (threads or asyncio tasks)."""
 from __future__ import annotations
 
 import datetime
+import heapq
 import itertools
+import json
 import logging
 import os
 import random
@@ -13,15 +15,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sendx._policies import RetryPolicy
-from sendx.errors import InvalidRequestError, SendXError
+from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import (
     IDENTIFY,
     TRACK,
     DeadLetterFile,
     Entry,
-    failure_reason,
     is_transient,
 )
+from sendx.outbox._dead import ASIDE_MARK, DeadLetters
 from sendx.outbox._plan import Batch, Plan
 from sendx.outbox._spool import Spool
 from sendx.outbox._types import FlushResult, OutboxCall, OutboxStats
@@ -30,7 +32,6 @@ from sendx.resources.contacts import CustomFieldValue, identify_call, track_call
 __all__ = [
     "DEFAULT_OUTBOX_RETRY",
     "OutboxBase",
-    "closed_reason",
     "identify_entry",
     "track_entry",
 ]
@@ -42,12 +43,6 @@ logger = logging.getLogger("sendx.outbox")
 DEFAULT_OUTBOX_RETRY = RetryPolicy(max_retries=5, backoff_initial=2.0, backoff_max=120.0)
 
 ON_FULL = ("block", "drop", "raise")
-
-UNCERTAIN_REASON = (
-    "in flight when the previous process stopped and not idempotent (an increment or a "
-    "rename): SendX may have applied it; check the contact, then replay this line if it "
-    "was not applied"
-)
 
 
 def identify_entry(
@@ -83,12 +78,6 @@ def track_entry(
     return Entry(0, TRACK, email, None, call.body, True, ref)
 
 
-def closed_reason(error: BaseException) -> str:
-    """The dead-letter reason of a call whose attempt failed after close() gave up."""
-    reason = failure_reason(error)[0]
-    return f"the outbox was closed before this call was delivered (last error: {reason})"
-
-
 def _check_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidRequestError(f"{name} must be an int >= 1 (got {value!r})", field=name)
@@ -103,7 +92,7 @@ def _check_callback(name: str, value: Any) -> Any:
     return value
 
 
-class OutboxBase:
+class OutboxBase(DeadLetters):
     """State and decisions common to :class:`Outbox` and :class:`AsyncOutbox`.
 
     Methods named ``_locked_*`` expect the subclass's lock to be held (the async
@@ -139,7 +128,7 @@ class OutboxBase:
             )
         self._retry = retry or DEFAULT_OUTBOX_RETRY
         self._coalesce = bool(coalesce)
-        self._plan = Plan(coalesce=self._coalesce)
+        self._plan = Plan(coalesce=self._coalesce, remember=self._stop_chains)
         self._spool = None if spool is None else Spool(spool, sync=spool_sync)
         self._sync_dead = spool_sync == "full"
         if dead_letters is None:
@@ -174,33 +163,58 @@ class OutboxBase:
 
     def _recover(self, spool: Spool) -> None:
         ready, uncertain = spool.load()
-        if uncertain:
-            # Sending these again could apply an increment or a rename twice.
-            self._dead.write(uncertain, UNCERTAIN_REASON, None)
-            spool.delete([entry.id for entry in uncertain])
-            self._failed += len(uncertain)
-            # They failed for good like any other dead-lettered call: on_error hears of
-            # them (the import counts its failed rows there).
-            callback = self._on_error
-            for entry in uncertain if callback is not None else ():
-                try:
-                    callback(entry.public(), SendXError(UNCERTAIN_REASON))
-                except Exception:
-                    logger.exception("outbox: on_error raised")
-        for entry in ready:
-            self._plan.add(entry)
-        self._recovered = len(ready)
-        if ready or uncertain:
-            logger.info(
-                "outbox spool: %d pending call(s) recovered, %d uncertain dead-lettered",
-                len(ready),
-                len(uncertain),
+        plan = self._plan
+        recovery = spool.recovery
+        if recovery is not None:
+            # Logged, not warnings.warn(): nothing in the caller's code can avoid it.
+            logger.error(
+                "outbox spool %s was damaged (%s); its files were moved to %s and %d "
+                "call(s) recovered into a new spool%s",
+                spool.path,
+                recovery.problem,
+                recovery.moved_to,
+                recovery.recovered,
+                f"; lost: {recovery.lost}" if recovery.lost else "",
             )
+        if plan.aside is not None:
+            plan.aside.update(json.loads(spool.get_mark(ASIDE_MARK) or "[]"))
+        unsure = {id(entry) for entry in uncertain}
+        refused: list[Entry] = []
+        held: list[Entry] = []
+        for entry in heapq.merge(ready, uncertain, key=lambda e: e.id):
+            if not plan.add(entry):
+                refused.append(entry)
+            elif id(entry) in unsure:
+                held.append(entry)
+        # Sending an uncertain call again could apply an increment or a rename twice,
+        # and the contact's later calls were meant to follow it: they all go to the
+        # dead-letter file, in order, for a replay once the contact was checked.
+        followers = plan.set_aside(held)
+        plan.forget(held)
+        aside = sorted(refused + held + followers, key=lambda e: e.id)
+        reported = [(entry, self._why_aside(entry, unsure)) for entry in aside]
+        failures = [(entry, error.message, None) for entry, error in reported]
+        if failures:
+            self._write_off(failures)
+            self._failed += len(failures)
+        self._recovered = plan.pending
+        if plan.pending or failures:
+            uncertain_count = sum(id(entry) in unsure for entry in aside)
+            logger.log(
+                logging.WARNING if failures else logging.INFO,
+                "outbox spool: %d pending call(s) recovered; %d uncertain and %d later "
+                "call(s) of their contacts dead-lettered to %s",
+                plan.pending,
+                uncertain_count,
+                len(aside) - uncertain_count,
+                self._dead.path,
+            )
+        self._report_each(reported)
 
     # -- under the lock ---------------------------------------------------------------
 
     def _locked_accept(self, entry: Entry, mark: tuple[str, str] | None) -> None:
-        """Make ``entry`` durable (if spooled) and schedule it."""
+        """Make ``entry`` durable (if spooled) and schedule it, or set it aside."""
         spool = self._spool
         if spool is None:
             entry.id = next(self._ids)
@@ -208,8 +222,9 @@ class OutboxBase:
             entry.id = spool.insert(entry)
         else:
             entry.id = spool.insert_marked(entry, *mark)  # type: ignore[assignment]
-        self._plan.add(entry)
         self._put_count += 1
+        if not self._plan.add(entry):
+            self._report_each(self._locked_refuse([entry]))
 
     def _locked_stats(self) -> OutboxStats:
         return OutboxStats(
@@ -259,93 +274,6 @@ class OutboxBase:
         if len(batch.entries) > 1:
             return "split", 0.0
         return "dead", 0.0
-
-    def _dead_letter(self, batch: Batch, error: BaseException) -> None:
-        """Write the batch's calls to the dead-letter file, then drop them from the spool."""
-        reason, status = failure_reason(error)
-        if batch.retries and is_transient(error, batch.head.idempotent):
-            reason = f"{reason} (gave up after {batch.retries + 1} rounds of retries)"
-        for entry in batch.entries:
-            entry.attempts = batch.retries + 1
-        try:
-            self._dead.write(batch.entries, reason, status, sync=self._sync_dead)
-        except OSError:
-            # Keep the call in the spool rather than lose it; it is sent again on restart.
-            logger.exception("outbox: cannot write the dead-letter file %s", self._dead.path)
-            return
-        if self._spool is not None:
-            self._spool.delete([entry.id for entry in batch.entries])
-
-    def _save_leftovers(self, entries: list[Entry], reason: str) -> None:
-        """Write undelivered calls of an in-memory outbox to the dead-letter file."""
-        if not entries:
-            return
-        self._dead.write(entries, reason, None)
-        self._failed += len(entries)
-        logger.warning(
-            "outbox: %d undelivered call(s) written to %s", len(entries), self._dead.path
-        )
-
-    def _locked_give_up(self, in_flight_when: str | None = None, skip: Iterable[int] = ()) -> None:
-        """At close, without a spool: write the calls that will not be sent to the
-        dead-letter file and forget them, in each contact's order.
-
-        With ``in_flight_when``, the calls in flight (but the batches in ``skip``) are
-        written first, as uncertain: their requests will never end. Otherwise a call
-        queued behind one in flight is held back, to be written after it (the worker
-        calls this again when that request ends), so a replay keeps the order.
-        """
-        plan = self._plan
-        if in_flight_when is not None:
-            skipped = set(skip)
-            batches = [batch for key, batch in plan.flying.items() if key not in skipped]
-            for batch in batches:
-                del plan.flying[id(batch)]
-            flying = [entry for batch in batches for entry in batch.entries]
-            plan.forget(flying)
-            self._save_leftovers(
-                flying,
-                f"in flight when {in_flight_when}: SendX may have applied it; check the "
-                "contact, then replay this line if it was not applied",
-            )
-        candidates = plan.waiting()  # before the deferred batches are forgotten
-        candidates += [entry for batch in plan.deferred() for entry in batch.entries]
-        plan.clear_deferred()
-        held = {key for batch in plan.flying.values() for key in batch.keys}
-        free = []
-        for entry in sorted(candidates, key=lambda e: e.id):
-            if held.intersection(entry.keys):
-                held.update(entry.keys)  # a rename holds its other address too
-            else:
-                free.append(entry)
-        plan.forget(free)
-        self._save_leftovers(free, "the outbox was closed before this call was delivered")
-
-    def _report_error(self, batch: Batch, error: BaseException) -> None:
-        callback = self._on_error
-        if callback is None:
-            logger.warning(
-                "outbox: %d %s call(s) failed and were dead-lettered to %s: %s",
-                len(batch.entries),
-                batch.head.kind,
-                self._dead.path,
-                failure_reason(error)[0],
-            )
-            return
-        for entry in batch.entries:
-            try:
-                callback(entry.public(), error)
-            except Exception:
-                logger.exception("outbox: on_error raised")
-
-    def _report_drop(self, entry: Entry) -> None:
-        callback = self._on_drop
-        if callback is None:
-            return
-        try:
-            callback(entry.public())
-        except Exception:
-            logger.exception("outbox: on_drop raised")
 
     def _reset_after_fork(self) -> None:
         """In a forked child: an empty outbox in memory, never the parent's spool."""

@@ -11,7 +11,7 @@ import datetime
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -32,6 +32,7 @@ __all__ = [
     "entry_from_record",
     "failure_reason",
     "is_transient",
+    "may_have_applied",
     "read_dead_letters",
 ]
 
@@ -205,6 +206,14 @@ def is_transient(error: BaseException, idempotent: bool) -> bool:
     return False
 
 
+def may_have_applied(error: BaseException, idempotent: bool) -> bool:
+    """Whether a call that failed for good leaves its contact in an unknown state: it
+    is not idempotent, and the failure is one that SendX may have applied (a 500, a
+    connection broken after the request went out): exactly the failures that would be
+    retried if the call were idempotent."""
+    return not idempotent and is_transient(error, True) and not is_transient(error, False)
+
+
 def failure_reason(error: BaseException) -> tuple[str, int | None]:
     """A one-line reason for the dead-letter file, and the HTTP status if any."""
     if isinstance(error, APIStatusError):
@@ -238,9 +247,15 @@ class DeadLetterFile:
         self, entries: list[Entry], reason: str, status: int | None, *, sync: bool = False
     ) -> None:
         """Record ``entries`` as failed for ``reason``."""
+        self.write_each([(entry, reason, status) for entry in entries], sync=sync)
+
+    def write_each(
+        self, failures: Sequence[tuple[Entry, str, int | None]], *, sync: bool = False
+    ) -> None:
+        """Record each ``(entry, reason, status)``, in this order, in one write."""
         at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         lines = []
-        for entry in entries:
+        for entry, reason, status in failures:
             record: dict[str, Any] = {
                 "kind": entry.kind,
                 "email": entry.email,

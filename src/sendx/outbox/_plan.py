@@ -8,6 +8,11 @@ its addresses. A call is *ready* when it heads every queue it is in and none of 
 keys is busy, so one contact never has two requests in flight and a rename holds the
 later calls of both addresses until it is delivered. A call leaves its queues only
 when :meth:`Plan.done` is called for it.
+
+When a call is *set aside* (it failed in a way that leaves the contact's state unknown),
+the calls behind it in its queues leave the schedule with it (:meth:`Plan.set_aside`),
+and so, through a rename among them, do the later calls of the other address: they are
+exactly the calls that would have waited for it.
 """
 
 from __future__ import annotations
@@ -44,8 +49,12 @@ class Batch:
 class Plan:
     """Per-contact queues, the ready list, and the batches waiting to be retried."""
 
-    def __init__(self, *, coalesce: bool = True) -> None:
+    def __init__(self, *, coalesce: bool = True, remember: bool = False) -> None:
         self.coalesce = coalesce
+        self.aside: set[str] | None = set() if remember else None
+        """With ``remember``: the contact keys set aside so far. A call added later for
+        one of them is refused by :meth:`add` (the replay of a file stops a contact's
+        chain at its first failure, for the rest of the file)."""
         self._queues: dict[str, deque[Entry]] = {}
         self._busy: set[str] = set()
         self._ready: deque[Entry] = deque()
@@ -56,8 +65,14 @@ class Plan:
         self.flying: dict[int, Batch] = {}
         """Batches handed out by :meth:`take` and not yet finished, by id()."""
 
-    def add(self, entry: Entry) -> None:
-        """Append a call behind the earlier calls of each of its contacts."""
+    def add(self, entry: Entry) -> bool:
+        """Append a call behind the earlier calls of each of its contacts; False (and
+        nothing added) when :attr:`aside` holds one of its contacts: the caller sets it
+        aside too."""
+        aside = self.aside
+        if aside is not None and not aside.isdisjoint(entry.keys):
+            aside.update(entry.keys)  # a rename takes its other address along
+            return False
         self.pending += 1
         free = True
         queues = self._queues
@@ -70,6 +85,7 @@ class Plan:
                 free = False
         if free:
             self._ready.append(entry)
+        return True
 
     def has_work(self, now: float) -> bool:
         """Whether :meth:`take` would hand out a batch at ``now``."""
@@ -153,6 +169,48 @@ class Plan:
             if all(k not in busy and queues[k][0] is head for k in head.keys):
                 woken.append(head)
         self._ready.extend(woken)
+
+    def set_aside(self, entries: list[Entry]) -> list[Entry]:
+        """The later calls of the contacts of ``entries``, oldest first, taken out of the
+        schedule: every call behind one of ``entries`` in a queue, and behind those in
+        theirs (a rename among them links its other address). ``entries`` themselves
+        stay, for :meth:`done` or :meth:`forget`.
+
+        The calls taken are never ready nor in flight (each waits behind one of
+        ``entries``), and in each queue they form its tail, so no other call is woken.
+        """
+        queues = self._queues
+        given = {id(entry) for entry in entries}
+        taken: dict[int, Entry] = {}
+        cut: dict[str, int] = {}  # key -> where its queue's set-aside tail starts
+        todo = list(entries)
+        while todo:
+            entry = todo.pop()
+            for key in entry.keys:
+                queue = queues.get(key)
+                if queue is None:
+                    continue
+                stop = cut.get(key, len(queue))
+                found = None
+                for index, other in enumerate(itertools.islice(queue, stop)):
+                    if found is None:
+                        if other is entry:
+                            found = cut[key] = index
+                    elif id(other) not in given and id(other) not in taken:
+                        taken[id(other)] = other
+                        todo.append(other)
+        if self.aside is not None:
+            for entry in itertools.chain(entries, taken.values()):
+                self.aside.update(entry.keys)
+        if not taken:
+            return []
+        for key in cut:
+            queue = queues[key]
+            queues[key] = deque(entry for entry in queue if id(entry) not in taken)
+            if not queues[key]:
+                del queues[key]
+        self.pending -= len(taken)
+        return sorted(taken.values(), key=lambda entry: entry.id)
 
     def waiting(self) -> list[Entry]:
         """Every call not in flight nor deferred, oldest first (for giving up at close)."""

@@ -11,6 +11,13 @@ confirmed sent is sent again. A non-idempotent call (an increment, a rename) tha
 in flight when the process died is written back to ``FILE`` with a "may have applied
 it" reason instead of being sent again (the spool's usual recovery). Malformed lines
 are put back into ``FILE`` unchanged: nothing is ever lost.
+
+Each contact's calls are sent in the order of the file, and a contact's chain stops at
+its first failure: the call that failed is written back with its reason, and every
+later call of that contact (following renames) after it, unsent, in order, whether it
+was already queued or is read later in the file (or in a resumed run: the contacts set
+aside are recorded in the spool). The next replay of ``FILE`` then starts the chain
+again from the call that failed.
 """
 
 from __future__ import annotations
@@ -22,10 +29,11 @@ from typing import TYPE_CHECKING
 
 from sendx.errors import SendXError
 from sendx.outbox._calls import Entry, entry_from_record, read_dead_letters
+from sendx.outbox._dead import ASIDE_MARK
+from sendx.outbox._sync import Outbox
 
 if TYPE_CHECKING:
-    from sendx._client import SendX
-    from sendx.outbox._sync import Outbox
+    from sendx.outbox._ports import ClientPort
 
 __all__ = ["ReplayResult", "replay_file"]
 
@@ -36,6 +44,20 @@ _LINE = "replay:line"
 _COMMIT_LINES = 128
 #: On Ctrl-C: how long the requests in flight may take to end before the process exits.
 _INTERRUPT_WAIT = 10.0
+
+
+class ReplayOutbox(Outbox):
+    """The replay's outbox: a failure stops its contact's chain for the whole file."""
+
+    _stop_chains = True
+
+    def _forget_aside(self) -> None:
+        """A new replay: the contacts an earlier one set aside are free again."""
+        with self._lock:
+            if self._plan.aside is not None:
+                self._plan.aside.clear()
+        if self._spool is not None:
+            self._spool.insert_marked(None, ASIDE_MARK, "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +71,7 @@ class ReplayResult:
     resumed: bool = False
 
 
-def replay_file(path: str, client: SendX, *, concurrency: int = 8) -> ReplayResult:
+def replay_file(path: str, client: ClientPort, *, concurrency: int = 8) -> ReplayResult:
     """Send every call of the dead-letter file ``path`` again, in order per contact.
 
     If an earlier replay of ``path`` was interrupted, this continues it instead (and
@@ -64,10 +86,8 @@ def replay_file(path: str, client: SendX, *, concurrency: int = 8) -> ReplayResu
     spool_path = path + SPOOL
     if not os.path.exists(working) and not os.path.exists(path):
         raise SendXError(f"no such file: {path!r}")
-    from sendx.outbox._sync import Outbox
-
     # The spool's lock comes first: a second replay of the same file stops here.
-    outbox = Outbox(
+    outbox = ReplayOutbox(
         client,
         spool=spool_path,
         workers=concurrency,
@@ -77,15 +97,16 @@ def replay_file(path: str, client: SendX, *, concurrency: int = 8) -> ReplayResu
     spool = outbox._spool
     assert spool is not None
     resumed = os.path.exists(working)
-    if resumed:
-        start = int(spool.get_mark(_LINE) or 0)
-    else:
-        # A spool left by a completed replay holds a stale position: reset it before
-        # the file becomes the working copy.
-        spool.insert_marked(None, _LINE, "0")
-        start = 0
-        os.rename(path, working)
     try:
+        if resumed:
+            start = int(spool.get_mark(_LINE) or 0)
+        else:
+            # A spool left by a completed replay holds a stale position and the
+            # contacts it set aside: reset them before the file becomes the working copy.
+            outbox._forget_aside()
+            spool.insert_marked(None, _LINE, "0")
+            start = 0
+            os.rename(path, working)
         malformed = _load(outbox, working, path, start)
         result = outbox.close(None)
     except BaseException:

@@ -9,10 +9,16 @@ millisecond per call.
 
 A lock file beside the spool (``flock``) keeps a second process off it: two outboxes
 draining one spool would send calls twice and out of order.
+
+Opening an existing spool checks it before trusting it (``_inspect.py``). A damaged
+spool is never a reason to fail every start: its files are moved aside and the calls
+that can be read go on in a new file (``_damage.py``); :attr:`Spool.recovery` tells
+what happened.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -20,29 +26,15 @@ from collections.abc import Iterable
 
 from sendx._lockfile import Locked, acquire
 from sendx.errors import InvalidRequestError
-from sendx.outbox._calls import IDENTIFY, TRACK, Entry
-from sendx.outbox._types import SpoolLockedError
+from sendx.outbox._calls import Entry
+from sendx.outbox._damage import MARKS_LOST_MARK, Recovery, finish_interrupted, rebuild
+from sendx.outbox._inspect import Damaged, Pending, inspect
+from sendx.outbox._schema import INSERT, SET_MARK, create_schema, row_of
+from sendx.outbox._types import SpoolCorruptError, SpoolLockedError
 
 __all__ = ["Spool"]
 
-_SCHEMA_VERSION = 1
-_KINDS = {IDENTIFY: 0, TRACK: 1}
-_KIND_NAMES = {0: IDENTIFY, 1: TRACK}
-_IDEMPOTENT = 1
-_STARTED = 2  # (literal in started()) a non-idempotent call was handed to the network at least once
-
-_INSERT = "INSERT INTO calls (kind, email, new_email, body, flags, ref) VALUES (?, ?, ?, ?, ?, ?)"
-_SET_MARK = (
-    "INSERT INTO marks (name, value) VALUES (?, ?) "
-    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
-)
-
-
-def _row(entry: Entry) -> tuple[object, ...]:
-    """The values of ``_INSERT`` for ``entry``."""
-    flags = _IDEMPOTENT if entry.idempotent else 0
-    return (_KINDS[entry.kind], entry.email, entry.new_email, entry.body, flags, entry.ref)
-
+logger = logging.getLogger("sendx.outbox")
 
 #: Connections of a parent process, kept alive (never closed) in a forked child:
 #: closing them there could checkpoint or unlink files the parent is still using.
@@ -74,14 +66,10 @@ class Spool:
                 "check that its folder exists and is writable",
                 field="spool",
             ) from None
+        self.recovery: Recovery | None = None
+        """Set when the spool file was damaged and rebuilt while opening it."""
         try:
-            self._conn = _connect(self.path, sync)
-        except sqlite3.Error as exc:
-            os.close(self._lock_fd)
-            raise InvalidRequestError(
-                f"cannot open the spool {self.path!r} as a SQLite database: {exc}",
-                field="spool",
-            ) from None
+            self._conn, self._pending, self._marks_lost = self._open(sync)
         except BaseException:
             os.close(self._lock_fd)
             raise
@@ -91,26 +79,57 @@ class Spool:
         self._deleting = False
         self.closed = False
 
-    def load(self) -> tuple[list[Entry], list[Entry]]:
-        """The pending calls, oldest first: ``(to send, uncertain)``. Uncertain calls
-        are not idempotent and were handed to the network before the previous process
-        stopped: SendX may have applied them, so they must not be sent blindly."""
-        rows = self._conn.execute(
-            "SELECT id, kind, email, new_email, body, flags, ref FROM calls ORDER BY id"
-        ).fetchall()
-        ready: list[Entry] = []
-        uncertain: list[Entry] = []
-        for row_id, kind, email, new_email, body, flags, ref in rows:
-            entry = Entry(
-                row_id, _KIND_NAMES[kind], email, new_email, body, bool(flags & _IDEMPOTENT), ref
+    def _open(self, sync: str) -> tuple[sqlite3.Connection, Pending, str | None]:
+        """The connection, the pending calls, and where the damaged files went if the
+        marks could not all be recovered from them."""
+        path = self.path
+        if finish_interrupted(path):
+            logger.warning("outbox spool %s: finished moving a damaged spool aside", path)
+        try:
+            rows = inspect(path)
+        except Damaged as damage:
+            self.recovery = rebuild(
+                path, damage.problem, damage.wal, commits_lost=damage.commits_lost
             )
-            (uncertain if flags & _STARTED else ready).append(entry)
-        return ready, uncertain
+            try:
+                rows = inspect(path)
+            except Damaged as again:  # pragma: no cover - a new file SQLite itself wrote
+                raise SpoolCorruptError(
+                    f"the spool {path!r} rebuilt from a damaged one cannot be read: {again}",
+                    path=path,
+                    moved_to=self.recovery.moved_to,
+                ) from None
+        try:
+            conn = _connect(path, sync)
+            try:
+                if rows is None:
+                    create_schema(conn)
+                lost = conn.execute(
+                    "SELECT value FROM marks WHERE name = ?", (MARKS_LOST_MARK,)
+                ).fetchone()
+            except BaseException:
+                conn.close()
+                raise
+        except sqlite3.Error as exc:
+            # The file was found sound: what fails now is its surroundings (a
+            # read-only folder, a full disk, ...).
+            raise InvalidRequestError(
+                f"cannot open the spool {path!r} as a SQLite database: {exc}", field="spool"
+            ) from None
+        return conn, rows or ([], []), None if lost is None else str(lost[0])
+
+    def load(self) -> Pending:
+        """The pending calls found when the spool was opened, oldest first: ``(to send,
+        uncertain)``. Uncertain calls are not idempotent and were handed to the network
+        before the previous process stopped: SendX may have applied them, so they must
+        not be sent blindly. (Once: the spool keeps no copy.)"""
+        pending, self._pending = self._pending, ([], [])
+        return pending
 
     def insert(self, entry: Entry) -> int:
         """Commit ``entry``; return its id (the order of delivery after a restart)."""
         with self._lock:
-            cursor = self._conn.execute(_INSERT, _row(entry))
+            cursor = self._conn.execute(INSERT, row_of(entry))
         return cursor.lastrowid  # type: ignore[return-value]
 
     def insert_marked(self, entry: Entry | None, mark: str, value: str) -> int | None:
@@ -127,18 +146,32 @@ class Spool:
             conn.execute("BEGIN")
             try:
                 for entry in entries:
-                    entry.id = conn.execute(_INSERT, _row(entry)).lastrowid  # type: ignore[assignment]
+                    entry.id = conn.execute(INSERT, row_of(entry)).lastrowid  # type: ignore[assignment]
                 if mark is not None:
-                    conn.execute(_SET_MARK, mark)
+                    conn.execute(SET_MARK, mark)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
 
     def get_mark(self, mark: str) -> str | None:
-        """The value of a mark, ``None`` when unset."""
+        """The value of a mark, ``None`` when unset.
+
+        Raises :class:`SpoolCorruptError` for a mark that is unset in a spool rebuilt
+        from a damaged one whose marks could not all be read: it may have been lost,
+        and a resumed import or replay must not start over from its first line.
+        """
         with self._lock:
             row = self._conn.execute("SELECT value FROM marks WHERE name = ?", (mark,)).fetchone()
+        if row is None and self._marks_lost is not None:
+            raise SpoolCorruptError(
+                f"the spool {self.path!r} was rebuilt from a damaged one (moved to "
+                f"{self._marks_lost!r}) whose marks could not all be read, so the position "
+                f"it recorded ({mark!r}) is unknown; to start over from the beginning, "
+                "delete the spool (calls already sent will be sent again)",
+                path=self.path,
+                moved_to=self._marks_lost,
+            )
         return None if row is None else str(row[0])
 
     def started(self, ids: Iterable[int]) -> None:
@@ -185,6 +218,22 @@ class Spool:
                 marks = ",".join("?" * len(chunk))
                 self._conn.execute(f"DELETE FROM calls WHERE id IN ({marks})", chunk)  # noqa: S608
 
+    def delete_marked(self, ids: list[int], mark: str, value: str) -> None:
+        """Remove calls and set a mark in one transaction (a replay records the contacts
+        it set aside together with the calls that left for the dead-letter file)."""
+        conn = self._conn
+        with self._lock:
+            if self.closed:
+                return
+            conn.execute("BEGIN")
+            try:
+                conn.executemany("DELETE FROM calls WHERE id = ?", [(i,) for i in ids])
+                conn.execute(SET_MARK, (mark, value))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def count(self) -> int:
         """How many calls the spool holds."""
         with self._lock:
@@ -229,24 +278,6 @@ def _connect(path: str, sync: str) -> sqlite3.Connection:
                 field="spool",
             )
         conn.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            conn.executescript(
-                "BEGIN;"
-                "CREATE TABLE IF NOT EXISTS calls ("
-                " id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
-                " email TEXT NOT NULL, new_email TEXT, body BLOB, flags INTEGER NOT NULL,"
-                " ref INTEGER);"
-                "CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                f"PRAGMA user_version = {_SCHEMA_VERSION};"
-                "COMMIT;"
-            )
-        elif version != _SCHEMA_VERSION:
-            raise InvalidRequestError(
-                f"the spool {path!r} has schema version {version}, this sendx knows "
-                f"{_SCHEMA_VERSION}; deliver it with the sendx version that wrote it",
-                field="spool",
-            )
     except BaseException:
         conn.close()
         raise

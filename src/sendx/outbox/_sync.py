@@ -10,12 +10,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sendx._policies import RetryPolicy
-from sendx.outbox._base import OutboxBase, closed_reason, identify_entry, track_entry
+from sendx.outbox._base import OutboxBase, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._dead import closed_reason
 from sendx.outbox._plan import Batch
+from sendx.outbox._ports import ClientPort
 from sendx.outbox._types import (
     FlushResult,
     OutboxCall,
@@ -25,14 +27,12 @@ from sendx.outbox._types import (
 )
 from sendx.resources.contacts import CustomFieldValue
 
-if TYPE_CHECKING:
-    from sendx._client import SendX
-
 __all__ = ["Outbox"]
 
 logger = logging.getLogger("sendx.outbox")
 
 _LIVE: weakref.WeakSet[Outbox] = weakref.WeakSet()
+_NOTHING: list[tuple[Entry, BaseException]] = []  # never appended to
 
 
 def _close_all_at_exit() -> None:
@@ -67,7 +67,7 @@ class Outbox(OutboxBase):
 
     def __init__(
         self,
-        client: SendX,
+        client: ClientPort,
         *,
         spool: str | os.PathLike[str] | None = None,
         workers: int = 8,
@@ -157,10 +157,14 @@ class Outbox(OutboxBase):
                 if not room:
                     self._dropped += 1
             if room:
-                self._accept([entry], mark)
-                return True
-        self._report_drop(entry)
-        return False
+                refused = self._accept([entry], mark)
+                if not refused:
+                    return True
+        if room:
+            self._report_each(refused)
+        else:
+            self._report_drop(entry)
+        return room
 
     def _put_many(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
         """Accept a batch in one spool transaction (the bulk import's group commit).
@@ -171,7 +175,8 @@ class Outbox(OutboxBase):
         with self._put_lock:
             with self._lock:
                 self._locked_room("block")
-            self._accept(entries, mark)
+            refused = self._accept(entries, mark)
+        self._report_each(refused)
 
     def _locked_room(self, on_full: str) -> bool:
         """Wait for room (``"block"``), raise, or return False for ``"drop"``."""
@@ -197,7 +202,10 @@ class Outbox(OutboxBase):
             raise OutboxClosedError("the outbox was closed while this call waited")
         return True
 
-    def _accept(self, entries: list[Entry], mark: tuple[str, str] | None) -> None:
+    def _accept(
+        self, entries: list[Entry], mark: tuple[str, str] | None
+    ) -> list[tuple[Entry, BaseException]]:
+        """Commit and schedule ``entries``; the failures to report of those refused."""
         # Called under _put_lock only: the spool commit (tens of microseconds, longer
         # when a worker's delete holds the file) happens outside the schedule's lock,
         # so workers are never held up by it, while _put_lock keeps the spool's order
@@ -211,13 +219,21 @@ class Outbox(OutboxBase):
         else:
             spool.insert_many(entries, mark)
         with self._lock:
+            plan = self._plan
+            refused: list[Entry] | None = None
             for entry in entries:
-                self._plan.add(entry)
+                if not plan.add(entry):  # only a replay's plan refuses
+                    if refused is None:
+                        refused = []
+                    refused.append(entry)
             self._put_count += len(entries)
             if not self._threads:
                 self._locked_start()
             elif self._idle:
                 self._work.notify(min(self._idle, len(entries)))
+            # Under the lock, so that no worker writes a call of these contacts
+            # between the ones set aside before them and these.
+            return _NOTHING if refused is None else self._locked_refuse(refused)
 
     # -- workers ------------------------------------------------------------------------
 
@@ -298,7 +314,14 @@ class Outbox(OutboxBase):
                 self._plan.split(batch)
                 self._locked_progress()
                 return
-            self._finishing.add(id(batch))
+            if action == "dead" and self._sets_aside(batch, error):
+                followers = self._locked_set_aside(batch, error)
+            else:
+                followers = None
+                self._finishing.add(id(batch))
+        if followers is not None:
+            self._report_error(batch, error, followers)
+            return
         # Written before the call leaves the schedule, so that a flush that sees
         # nothing pending also sees the dead-letter line.
         if action == "dead":
@@ -312,6 +335,18 @@ class Outbox(OutboxBase):
             self._locked_after_close()
             self._locked_progress()
         self._report_error(batch, error)
+
+    def _locked_set_aside(self, batch: Batch, error: BaseException) -> list[Entry]:
+        """A batch failed for good and takes its contacts' later calls along: all are
+        written under the lock (a rare event), so that no call of these contacts put
+        meanwhile is written before them, or sent. The calls set aside after it."""
+        followers = self._plan.set_aside(batch.entries)
+        self._dead_letter(batch, error, followers)
+        self._plan.done(batch)
+        self._failed += len(batch.entries) + len(followers)
+        self._locked_after_close()
+        self._locked_progress()
+        return followers
 
     def _locked_after_close(self) -> None:
         # After close() gave up (in memory): the calls queued behind the one that just

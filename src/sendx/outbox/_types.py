@@ -17,6 +17,7 @@ __all__ = [
     "OutboxClosedError",
     "OutboxFullError",
     "OutboxStats",
+    "SpoolCorruptError",
     "SpoolLockedError",
 ]
 
@@ -102,6 +103,24 @@ class SpoolLockedError(SendXError):
         return (_rebuild_locked, (self.message, self.path, self.pid))
 
 
+class SpoolCorruptError(SendXError):
+    """The spool file is damaged and no call could be read from it.
+
+    Its files were moved to ``moved_to`` (``-wal`` and ``-shm`` beside it) and an empty
+    spool took their place at ``path``, so the next outbox on ``path`` starts normally.
+    Also the error ``on_error`` receives for a call recovered from a damaged spool but
+    dead-lettered instead of sent.
+    """
+
+    def __init__(self, message: str, *, path: str, moved_to: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.moved_to = moved_to
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_corrupt, (self.message, self.path, self.moved_to))
+
+
 def _rebuild_full(message: str, max_pending: int) -> OutboxFullError:
     return OutboxFullError(message, max_pending=max_pending)
 
@@ -110,12 +129,17 @@ def _rebuild_locked(message: str, path: str, pid: int | None) -> SpoolLockedErro
     return SpoolLockedError(message, path=path, pid=pid)
 
 
+def _rebuild_corrupt(message: str, path: str, moved_to: str | None) -> SpoolCorruptError:
+    return SpoolCorruptError(message, path=path, moved_to=moved_to)
+
+
 for _cls in (
     FlushResult,
     OutboxStats,
     OutboxCall,
     OutboxFullError,
     OutboxClosedError,
+    SpoolCorruptError,
     SpoolLockedError,
 ):
     _cls.__module__ = "sendx"

@@ -4,7 +4,7 @@
   fixtures ``sendx_emulator``, ``sendx_client``, ``async_sendx_client`` and
   ``sendx_env`` and the marker ``sendx_live`` (see ``sendx.testing.plugin``).
 - In unittest, subclass :class:`SendXTestCase`.
-- In a plain script, ``with Emulator() as emu:``.
+- In a plain script, ``with TestEmulator() as emu:``.
 
 Importing this package is cheap (pytest loads its plugin in every run): each name
 loads on first access, and the emulator's server stack only when one starts.
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sendx.testing._clients import FAST_RETRY
     from sendx.testing._control import ControlPlane, EmulatorError
-    from sendx.testing._emulator import DEFAULT_API_KEY, DEFAULT_TEAM_ID, Emulator
+    from sendx.testing._emulator import DEFAULT_API_KEY, DEFAULT_TEAM_ID, TestEmulator
     from sendx.testing._target import Target
     from sendx.testing._unittest import SendXTestCase
 
 __all__ = [
-    "Emulator",
+    "TestEmulator",
     "SendXTestCase",
     "ControlPlane",
     "EmulatorError",
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 _LAZY: dict[str, str] = {
-    "Emulator": "sendx.testing._emulator",
+    "TestEmulator": "sendx.testing._emulator",
     "DEFAULT_TEAM_ID": "sendx.testing._emulator",
     "DEFAULT_API_KEY": "sendx.testing._emulator",
     "SendXTestCase": "sendx.testing._unittest",
@@ -45,7 +45,28 @@ _LAZY: dict[str, str] = {
 }
 
 
+# Old names still answered, with a DeprecationWarning that says what to write instead.
+_RENAMED: dict[str, tuple[str, str]] = {
+    "Emulator": (
+        "TestEmulator",
+        "same class, same arguments; sendx.emulator.Emulator is the bare server, "
+        "whose arguments differ",
+    ),
+}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        new, note = _RENAMED[name]
+        import warnings
+
+        warnings.warn(
+            f"sendx.testing.{name} is now sendx.testing.{new} ({note}): rename it; the "
+            "old name will be removed in a later release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return __getattr__(new)  # not cached, so that every use is reported
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'sendx.testing' has no attribute {name!r}")

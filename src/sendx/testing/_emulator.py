@@ -1,9 +1,10 @@
-"""``sendx.testing.Emulator``: a local SendX for tests, with the helpers to inspect it.
+"""``sendx.testing.TestEmulator``: a local SendX for tests, with the helpers to inspect it.
 
-It runs ``sendx.emulator.Emulator`` (a background thread on a free port, temporary
-database) for one team with a known API key, and adds the control-plane helpers
-(:class:`ControlPlane`) bound to that team, plus clients and environment variables
-pointed at it.
+It runs the server, ``sendx.emulator.Emulator`` (a background thread on a free port,
+temporary database), for one team with a known API key, and adds the control-plane
+helpers (:class:`ControlPlane`) bound to that team, plus clients and environment
+variables pointed at it. Two names for two things: ``sendx.emulator.Emulator`` is the
+server alone, with its own arguments; this class is what tests and scripts use.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from sendx._client import SendX
     from sendx.testing._clients import LoopBoundAsyncSendX
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_TEAM_ID", "Emulator", "load_emulator_class"]
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_TEAM_ID", "TestEmulator", "load_emulator_class"]
 
 #: The team the test emulator accepts, and its key: fixed, so that tests and the
 #: environment files of an app can name them.
@@ -50,13 +51,13 @@ def _missing_extra(exc: ImportError) -> ImportError:
     return exc
 
 
-class Emulator(ControlPlane):
+class TestEmulator(ControlPlane):
     """A local SendX emulator for tests and scripts.
 
-    ``Emulator(*, team_id="test-team", api_key="test-api-key", db=None, rules=(),
+    ``TestEmulator(*, team_id="test-team", api_key="test-api-key", db=None, rules=(),
     latency_ms=0, webhook_attempts=5, webhook_backoff=0.05, host="127.0.0.1", port=0)``
 
-    ``with Emulator() as emu:`` starts it (or call :meth:`start` and :meth:`stop`).
+    ``with TestEmulator() as emu:`` starts it (or call :meth:`start` and :meth:`stop`).
     ``db=None`` is a temporary database removed at exit; ``port=0`` a free port.
     ``rules`` are the automation rules it starts with, and returns to on
     :meth:`reset`. Only ``team_id`` with ``api_key`` is accepted. Failed webhooks are
@@ -66,6 +67,9 @@ class Emulator(ControlPlane):
     :meth:`set_rules`, :meth:`set_faults`, ...) act on that team. Starting it raises
     ``ImportError`` when the ``emulator`` extra is not installed.
     """
+
+    # A class named Test* that a user's test module imports is not a test class.
+    __test__ = False
 
     def __init__(
         self,
@@ -96,9 +100,9 @@ class Emulator(ControlPlane):
 
     def __repr__(self) -> str:
         where = self.base_url if self._server is not None else "not started"
-        return f"Emulator({where}, team_id={self.team_id!r}, api_key='***')"
+        return f"TestEmulator({where}, team_id={self.team_id!r}, api_key='***')"
 
-    def start(self) -> Emulator:
+    def start(self) -> TestEmulator:
         """Start serving (a no-op when running); return ``self``."""
         if self._server is not None:
             return self
@@ -125,7 +129,7 @@ class Emulator(ControlPlane):
         if server is not None:
             server.stop()
 
-    def __enter__(self) -> Emulator:
+    def __enter__(self) -> TestEmulator:
         return self.start()
 
     def __exit__(
@@ -191,4 +195,4 @@ class Emulator(ControlPlane):
         return async_client_for(self.target, **options)
 
 
-Emulator.__module__ = "sendx.testing"
+TestEmulator.__module__ = "sendx.testing"

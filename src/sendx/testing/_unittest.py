@@ -9,7 +9,7 @@ from unittest import mock
 
 import sendx._client
 from sendx.testing._clients import FAST_RETRY
-from sendx.testing._emulator import Emulator
+from sendx.testing._emulator import TestEmulator
 
 if TYPE_CHECKING:
     from sendx._client import SendX
@@ -20,7 +20,7 @@ __all__ = ["SendXTestCase"]
 class SendXTestCase(unittest.TestCase):
     """A ``TestCase`` with an emulator for the class and a fresh state per test.
 
-    - ``self.sendx_emulator`` (also ``cls.sendx_emulator``): an :class:`Emulator`,
+    - ``self.sendx_emulator`` (also ``cls.sendx_emulator``): a :class:`TestEmulator`,
       started once for the class, stopped after its last test;
     - ``self.sendx_client``: a :class:`sendx.SendX` bound to it, with fast retries,
       closed after each test;
@@ -33,13 +33,13 @@ class SendXTestCase(unittest.TestCase):
     in the test. Override :meth:`make_sendx_emulator` to change the emulator's options.
     """
 
-    sendx_emulator: ClassVar[Emulator]
+    sendx_emulator: ClassVar[TestEmulator]
     sendx_client: SendX
 
     @classmethod
-    def make_sendx_emulator(cls) -> Emulator:
+    def make_sendx_emulator(cls) -> TestEmulator:
         """The (unstarted) emulator for this class; override to pass options."""
-        return Emulator()
+        return TestEmulator()
 
     @classmethod
     def setUpClass(cls) -> None:

@@ -2,7 +2,7 @@
 
 Fixtures:
 
-- ``sendx_emulator`` (session): a running :class:`sendx.testing.Emulator` (free port,
+- ``sendx_emulator`` (session): a running :class:`sendx.testing.TestEmulator` (free port,
   temporary database, team ``test-team`` with key ``test-api-key``). Every test that
   uses a sendx fixture starts with it reset: no contacts, events, deliveries or faults.
   Under pytest-xdist each worker has its own.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from sendx._client import SendX
     from sendx.testing._clients import LoopBoundAsyncSendX
-    from sendx.testing._emulator import Emulator
+    from sendx.testing._emulator import TestEmulator
     from sendx.testing._target import Target
 
 __all__ = [
@@ -150,16 +150,16 @@ def pytest_fixture_post_finalizer(
 
 
 @pytest.fixture(scope="session")
-def sendx_emulator() -> Iterator[Emulator]:
+def sendx_emulator() -> Iterator[TestEmulator]:
     """A local SendX emulator for the session (per xdist worker), reset before each
-    test that uses a sendx fixture. See :class:`sendx.testing.Emulator` for its
+    test that uses a sendx fixture. See :class:`sendx.testing.TestEmulator` for its
     helpers: ``contacts()``, ``contact(email)``, ``events()``, ``deliveries()``,
     ``set_rules([...])``, ``set_faults([...])``, ``reset()``."""
-    from sendx.testing._emulator import Emulator
+    from sendx.testing._emulator import TestEmulator
 
     problem: str | None = None
     try:
-        emulator = Emulator().start()
+        emulator = TestEmulator().start()
     except ImportError as exc:
         problem = f"sendx_emulator: {exc}"
     if problem is not None:  # failed outside the except block: no chained traceback
@@ -176,7 +176,7 @@ def _sendx_target(request: pytest.FixtureRequest) -> Target:
     emulator (started on demand, so live runs need no emulator)."""
     if _runs_live(request):
         return request.config.stash[_LIVE_KEY]
-    emulator: Emulator = request.getfixturevalue("sendx_emulator")
+    emulator: TestEmulator = request.getfixturevalue("sendx_emulator")
     return emulator.target
 
 
