@@ -2,9 +2,11 @@
 
 It describes what the emulator really answers: the two v1 endpoints (the ``api_key``
 header, ``team_id``, bodies, every success and error) and the control plane. The
-schemas are as strict as the emulator's checks and no stricter; the patterns are the
-very ones the checks use, so a body valid here is accepted and one invalid here is
-refused.
+schemas are as strict as the emulator's checks and no stricter, so a body valid here
+is accepted and one invalid here is refused: most patterns are the very ones the
+checks use; the email rule and the real-date rule are restated in forms test
+generators can draw from, and ``tests/emulator/test_openapi_rules.py`` checks that
+they say what the checks do.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The component schemas of the emulator's OpenAPI document (see ``openapi.py``).
 
 The patterns and bounds are the ones the emulator's checks use, imported from where
-those checks live, so the document cannot drift from the code.
+those checks live, so the document cannot drift from the code; the two restated here
+or in ``openapi_email.py`` (a real date, an address) are checked against their checks
+by ``tests/emulator/test_openapi_rules.py``.
 """
 
 from __future__ import annotations
