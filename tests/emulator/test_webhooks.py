@@ -18,7 +18,7 @@ from tests._support.polling import wait_for
 from tests.emulator._helpers import Api
 
 from sendx.emulator import Emulator
-from sendx.emulator.automations import RuleError, load_rules_file, sign
+from sendx.emulator.delivery.automations import RuleError, load_rules_file, sign
 
 SECRET = "s3cret"
 

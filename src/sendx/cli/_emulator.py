@@ -97,8 +97,8 @@ def _run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from sendx.emulator import Emulator
-    from sendx.emulator.automations import RuleError, load_rules_file
-    from sendx.emulator.store import StoreError
+    from sendx.emulator.delivery.automations import RuleError, load_rules_file
+    from sendx.emulator.store.database import StoreError
 
     try:
         rules = [rule.to_json() for rule in load_rules_file(args.rules)] if args.rules else None

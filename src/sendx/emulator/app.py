@@ -3,7 +3,7 @@
 One request: faults are drawn (latency, an injected status, a dropped connection),
 the route is found (404/405), the team and key checked (401), the body read (413)
 and decoded strictly (400), then the change is merged and staged; the requests
-that arrive together commit as one group (:mod:`sendx.emulator.groups`), and
+that arrive together commit as one group (:mod:`sendx.emulator.store.groups`), and
 each is answered after that commit. Webhooks for its events are queued after the
 commit, off the loop.
 """
@@ -17,8 +17,8 @@ from typing import Any
 import msgspec
 
 from sendx._validation import check_birthday, check_custom_fields, check_email, check_tags
-from sendx.emulator import merge
-from sendx.emulator._http import (
+from sendx.emulator.delivery.automations import DeliveryQueue, Rule, now_iso
+from sendx.emulator.http.asgi import (
     MAX_QUERY,
     Disconnected,
     Receive,
@@ -32,12 +32,12 @@ from sendx.emulator._http import (
     respond,
     scan_headers,
 )
-from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
-from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
-from sendx.emulator.faults import NO_FAULT, FaultSet
-from sendx.emulator.groups import GroupCommit
-from sendx.emulator.records import ContactRow, TeamRow
-from sendx.emulator.store import Store
+from sendx.emulator.http.auth import AUTH_MESSAGE, Auth, AuthError
+from sendx.emulator.http.faults import NO_FAULT, FaultSet
+from sendx.emulator.store.database import Store
+from sendx.emulator.store.groups import GroupCommit
+from sendx.emulator.store.records import ContactRow, TeamRow
+from sendx.emulator.v1 import merge
 from sendx.errors import InvalidRequestError
 from sendx.models import ContactRequest, TrackRequest
 
@@ -151,7 +151,7 @@ class EmulatorApp:
         latency_ms: float = 0.0,
         abort: Callable[[Scope], None] | None = None,
     ) -> None:
-        from sendx.emulator.control import Control  # the control plane needs this module
+        from sendx.emulator.control.plane import Control  # the control plane needs this module
 
         self.store = store
         self.auth = auth

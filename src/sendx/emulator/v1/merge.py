@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sendx._validation import is_increment_text
-from sendx.emulator.records import ContactRow, EventRow, new_id
+from sendx.emulator.store.records import ContactRow, EventRow, new_id
 
 __all__ = [
     "MergeError",

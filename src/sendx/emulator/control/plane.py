@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from sendx.emulator._http import (
+from sendx.emulator.delivery.automations import RuleError, parse_rules
+from sendx.emulator.http.asgi import (
     MAX_QUERY,
     Disconnected,
     Receive,
@@ -26,8 +27,7 @@ from sendx.emulator._http import (
     read_body,
     respond,
 )
-from sendx.emulator.automations import RuleError, parse_rules
-from sendx.emulator.faults import FaultError, parse_faults
+from sendx.emulator.http.faults import FaultError, parse_faults
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -205,7 +205,7 @@ class Control:
 
     async def _openapi(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         if self._openapi_body is None:
-            from sendx.emulator.openapi import document
+            from sendx.emulator.control.openapi import document
 
             self._openapi_body = _encode(document())
         return 200, self._openapi_body

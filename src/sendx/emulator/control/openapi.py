@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendx.emulator.openapi_schemas import SCHEMAS, ref
+from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
 

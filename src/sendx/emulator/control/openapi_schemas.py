@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from sendx._validation import MAX_EMAIL_LENGTH
-from sendx.emulator.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
-from sendx.emulator.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
+from sendx.emulator.delivery.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
+from sendx.emulator.http.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
 
 __all__ = ["SCHEMAS", "ref"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from sendx.emulator.records import ContactRow
+from sendx.emulator.store.records import ContactRow
 
 __all__ = [
     "CONTACT_COLUMNS",

@@ -1,5 +1,5 @@
 """The emulator's SQLite store: the connection, its transactions and its queries
-(the contact statements and the row formats are in :mod:`sendx.emulator.rows`).
+(the contact statements and the row formats are in :mod:`sendx.emulator.store.rows`).
 
 One connection, one writer: the server's event loop is the only thread that calls
 in, so requests never interleave inside the store. Write transactions start with
@@ -29,8 +29,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sendx._lockfile import Locked, acquire
-from sendx.emulator.records import ContactRow, EventRow, TeamRow, hash_key, new_id
-from sendx.emulator.rows import (
+from sendx.emulator.store.records import ContactRow, EventRow, TeamRow, hash_key, new_id
+from sendx.emulator.store.rows import (
     CONTACT_COLUMNS,
     FIND_CONTACT,
     INSERT_CONTACT,
@@ -40,7 +40,7 @@ from sendx.emulator.rows import (
     events_from_row,
     events_row,
 )
-from sendx.emulator.schema import MIGRATIONS, SCHEMA_VERSION
+from sendx.emulator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sendx.emulator.records import new_id
+from sendx.emulator.store.records import new_id
 
 __all__ = [
     "EVENT_TYPES",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
-from sendx.emulator.records import TeamRow, hash_key
-from sendx.emulator.store import Store
+from sendx.emulator.store.database import Store
+from sendx.emulator.store.records import TeamRow, hash_key
 
 __all__ = ["AUTH_MESSAGE", "Auth", "AuthError", "check_teams"]
 

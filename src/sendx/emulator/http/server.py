@@ -19,9 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sendx.emulator._http import Scope
-from sendx.emulator.auth import check_teams
-from sendx.emulator.automations import Rule, parse_rules
+from sendx.emulator.delivery.automations import Rule, parse_rules
+from sendx.emulator.http.asgi import Scope
+from sendx.emulator.http.auth import check_teams
 
 __all__ = ["Emulator", "EmulatorUnavailable"]
 
@@ -192,9 +192,9 @@ class Emulator:
         except ImportError as exc:
             raise EmulatorUnavailable(_INSTALL_HINT) from exc
         from sendx.emulator.app import EmulatorApp
-        from sendx.emulator.auth import Auth
-        from sendx.emulator.automations import DeliveryQueue
-        from sendx.emulator.store import Store
+        from sendx.emulator.delivery.automations import DeliveryQueue
+        from sendx.emulator.http.auth import Auth
+        from sendx.emulator.store.database import Store
 
         if self._db_path is None:
             self._tempdir = tempfile.mkdtemp(prefix="sendx-emulator-")
