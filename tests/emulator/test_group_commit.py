@@ -236,8 +236,14 @@ class Harness:
     def catalogues(self) -> tuple[set[str], dict[str, str]]:
         """The team's tag names and field kinds, as committed."""
         pk = self.team.pk
-        tags = self.reader.execute("SELECT name FROM tags WHERE team = ?", (pk,)).fetchall()
-        kinds = self.reader.execute("SELECT name, kind FROM fields WHERE team = ?", (pk,))
+        tags = self.reader.execute(
+            "SELECT data ->> 'name' FROM objects WHERE team = ? AND kind = 'tag'", (pk,)
+        ).fetchall()
+        kinds = self.reader.execute(
+            "SELECT data ->> 'name', iif(data ->> 'type' = 1, 'number', 'text') FROM objects "
+            "WHERE team = ? AND kind = 'custom_field'",
+            (pk,),
+        )
         return {name for (name,) in tags}, dict(kinds.fetchall())
 
 

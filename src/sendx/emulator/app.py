@@ -351,11 +351,11 @@ class EmulatorApp:
             # failed commit reloads the teams).
             self.auth.remember(team)
         if result.new_tags:
-            store.add_tags(team.pk, result.new_tags)
+            store.add_tags(team.pk, result.new_tags, at)
         if result.new_fields:
-            store.add_fields(team.pk, result.new_fields)
+            store.add_fields(team.pk, result.new_fields, at)
         ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, None if current is None else key_lower)
+        store.save_contact(team.pk, result.contact, None if current is None else key_lower, at)
         contact = result.contact
         data = _Wire(
             team.encrypted_id,
@@ -395,9 +395,9 @@ class EmulatorApp:
         if not result.events:
             return _TRACK_OK, None
         if result.new_tags:
-            store.add_tags(team.pk, result.new_tags)
+            store.add_tags(team.pk, result.new_tags, at)
         ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, key_lower)
+        store.save_contact(team.pk, result.contact, key_lower, at)
         return _TRACK_OK, self._notifier(team, result, ids, at)
 
     def _notifier(
