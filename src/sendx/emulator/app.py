@@ -44,6 +44,7 @@ from sendx.models import ContactRequest, TrackRequest
 __all__ = ["API_PREFIX", "ApiError", "EmulatorApp", "contact_wire"]
 
 API_PREFIX = "/api/v1"
+REST_PREFIX = "/api/v1/rest/"
 IDENTIFY_PATH = "/api/v1/contact/identify"
 TRACK_PATH = "/api/v1/contact/track"
 _ROUTES = (IDENTIFY_PATH, TRACK_PATH)
@@ -163,6 +164,9 @@ class EmulatorApp:
         self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort
         self.control = Control(self)
+        from sendx.emulator.rest.api import RestApi  # it needs this module's contact_wire
+
+        self.rest = RestApi(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -191,6 +195,9 @@ class EmulatorApp:
                 extra.append((b"retry-after", text.encode("ascii")))
             message = f"emulated fault: HTTP {outcome.status}"
             await respond(send, outcome.status, error_body(outcome.status, message), extra)
+            return
+        if path.startswith(REST_PREFIX):
+            await self.rest.handle(scope, receive, send)
             return
         # The steps of the request, here rather than in a coroutine of their own:
         # one frame less to enter before and after the group commit.
@@ -350,12 +357,7 @@ class EmulatorApp:
             # Known at once: a request of this same group must see the binding (a
             # failed commit reloads the teams).
             self.auth.remember(team)
-        if result.new_tags:
-            store.add_tags(team.pk, result.new_tags, at)
-        if result.new_fields:
-            store.add_fields(team.pk, result.new_fields, at)
-        ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, None if current is None else key_lower, at)
+        ids = store.stage_merge(team.pk, result, None if current is None else key_lower, at)
         contact = result.contact
         data = _Wire(
             team.encrypted_id,
@@ -394,10 +396,7 @@ class EmulatorApp:
         result = merge.track(current, add_tags=add, remove_tags=remove)
         if not result.events:
             return _TRACK_OK, None
-        if result.new_tags:
-            store.add_tags(team.pk, result.new_tags, at)
-        ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, key_lower, at)
+        ids = store.stage_merge(team.pk, result, key_lower, at)
         return _TRACK_OK, self._notifier(team, result, ids, at)
 
     def _notifier(

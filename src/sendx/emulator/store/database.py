@@ -30,7 +30,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sendx._lockfile import Locked, acquire
 from sendx.emulator.store.fieldtypes import KINDS, TYPE_OF_KIND
@@ -47,6 +47,9 @@ from sendx.emulator.store.rows import (
     events_row,
 )
 from sendx.emulator.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sendx.emulator.v1.merge import MergeResult
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,6 +69,10 @@ class StoreError(Exception):
 
 _EventsEntry = list[Any]  # one request's events: [first_id, at, list of EventRow]
 _NO_KEYS: dict[str, int] = {}
+
+
+def _holds(text: str | None, needle: str) -> bool:
+    return text is not None and needle in text.casefold()
 
 
 class Store:
@@ -116,6 +123,9 @@ class Store:
             # write transaction (111 us against 36 us).
             self._db.execute("PRAGMA synchronous=OFF")
             self._db.execute("PRAGMA busy_timeout=5000")
+            # SQLite's LIKE and lower() fold ASCII only; a search must match 'ZOË'
+            # with 'zoë' (the needle comes casefolded).
+            self._db.create_function("sendx_holds", 2, _holds, deterministic=True)
             self._migrate()
             self._next_event = self._load_next_event()
             self._load_ids()
@@ -334,6 +344,24 @@ class Store:
         ).fetchall()
         return [contact_from_row(row) for row in rows]
 
+    def page_contacts(
+        self, team: int, offset: int, limit: int, search: str | None = None
+    ) -> list[ContactRow]:
+        """A page of the team's contacts, oldest first; with ``search``, only those
+        whose first name, last name or address holds it, case-insensitively (the group
+        commits first)."""
+        self.commit_group()
+        sql = f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? AND deleted IS NULL"  # noqa: S608
+        params: list[Any] = [team]
+        if search is not None:
+            sql += (
+                " AND (sendx_holds(first_name, ?) OR sendx_holds(last_name, ?)"
+                " OR sendx_holds(email, ?))"
+            )
+            params += [search.casefold()] * 3
+        rows = self._db.execute(sql + " ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [contact_from_row(row) for row in rows]
+
     def contact_count(self, team: int) -> int:
         """How many contacts the team has (stored or staged; none deleted)."""
         return len(self._keys.get(team, _NO_KEYS))
@@ -365,6 +393,18 @@ class Store:
             keys[key] = pk
         staged = self._staged_contacts.get(pk)
         self._staged_contacts[pk] = (team, contact, staged is not None and staged[2])
+
+    def stage_merge(self, team: int, result: MergeResult, old_key: str | None, at: str) -> range:
+        """Stage what a merge (:mod:`sendx.emulator.v1.merge`) made of a contact found by
+        the lower-cased address ``old_key`` (``None``: a new one): the tags and fields it
+        created, its events, the contact. The ids of its events."""
+        if result.new_tags:
+            self.add_tags(team, result.new_tags, at)
+        if result.new_fields:
+            self.add_fields(team, result.new_fields, at)
+        ids = self.add_events(team, result.events, at)
+        self.save_contact(team, result.contact, old_key, at)
+        return ids
 
     def delete_contact(self, team: int, contact: ContactRow, at: str) -> None:
         """Stage the soft delete of a contact (a copy, with ``deleted`` set): it leaves

@@ -1,0 +1,152 @@
+"""Create, get, update, delete and list for a kind of object kept in
+:class:`~sendx.emulator.store.objects.Objects`: what most REST families are.
+
+A family declares a :class:`Collection` (its kind, path, id prefix, the Structs of its
+create and update bodies, its wire form) and gets its five routes. The rules:
+
+- create answers 201 with the object; a unique property (a name) already taken in the
+  team is refused with the family's status (403 for most, as SendX's spec says);
+- update is partial: properties absent from the body are kept; renaming onto a taken
+  name is refused the same way;
+- delete answers ``{"status": "success", ...}``, and the family's ``on_delete`` hook
+  undoes what referred to the object (a deleted tag leaves every contact);
+- list pages with ``offset``/``limit`` (the family's default and maximum), oldest
+  first, or answers every object when the family has no paging (senders, webhooks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from sendx.emulator.rest.errors import NOT_FOUND, RestError
+from sendx.emulator.rest.request import Reply, Request, deleted
+from sendx.emulator.rest.routing import Route
+from sendx.emulator.store.objects import UNIQUE
+from sendx.emulator.store.records import new_id
+
+__all__ = ["Collection", "given"]
+
+Obj = dict[str, Any]
+
+
+def given(struct: msgspec.Struct) -> dict[str, Any]:
+    """The properties a body set, by their wire (camelCase) names: ``UNSET`` ones
+    are left out."""
+    names = struct.__struct_encode_fields__
+    return {
+        wire: value
+        for field, wire in zip(struct.__struct_fields__, names, strict=True)
+        if (value := getattr(struct, field)) is not msgspec.UNSET
+    }
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The five operations on one kind of object.
+
+    ``check`` sees the properties given (create or update) and the object as it would
+    become; it raises :class:`RestError` or returns the properties to store.
+    ``defaults`` fill what a create leaves out. ``wire`` gives the answer's form (by
+    default the object without the keys that start with ``_``).
+    """
+
+    kind: str
+    path: str
+    prefix: str
+    operations: str  # the name in SendX's operationIds: "List" -> createList, getAllLists
+    create: type[msgspec.Struct]
+    update: type[msgspec.Struct] | None = None
+    defaults: Callable[[], Obj] = dict
+    check: Callable[[Request, Obj, Obj | None], Obj] | None = None
+    wire: Callable[[Request, Obj], Obj] | None = None
+    page: tuple[int, int] | None = (10, 100)
+    taken_status: int = 403
+    taken_message: str = "Resource with this name already exists"
+    on_delete: Callable[[Request, Obj], None] | None = None
+    on_update: Callable[[Request, Obj, Obj], None] | None = None
+    plural: str | None = None
+
+    def routes(self) -> list[Route]:
+        name = self.operations
+        plural = self.plural or name + "s"
+        found = [
+            Route("GET", self.path, self.list, f"getAll{plural}"),
+            Route("POST", self.path, self.create_one, f"create{name}"),
+            Route("GET", self.path + "/{identifier}", self.get, f"get{name}"),
+            Route("DELETE", self.path + "/{identifier}", self.delete, f"delete{name}"),
+        ]
+        if self.update is not None:
+            found.append(
+                Route("PUT", self.path + "/{identifier}", self.update_one, f"update{name}")
+            )
+        return found
+
+    # The operations
+
+    def list(self, request: Request) -> Reply:
+        items = request.objects.all(request.team.pk, self.kind)
+        if self.page is not None:
+            items = request.page(*self.page).slice(items)
+        return Reply(200, [self._wire(request, obj) for obj in items])
+
+    def get(self, request: Request) -> Reply:
+        return Reply(200, self._wire(request, self.find(request)))
+
+    def create_one(self, request: Request) -> Reply:
+        properties = given(request.json(self.create))
+        obj: Obj = {"id": self.prefix + new_id(), **properties}
+        for key, value in self.defaults().items():
+            obj.setdefault(key, value)
+        if self.check is not None:
+            obj.update(self.check(request, properties, None))
+        self._free(request, obj, None)
+        obj["created"] = obj["updated"] = request.at
+        request.objects.put(request.team.pk, self.kind, obj)
+        return Reply(201, self._wire(request, obj))
+
+    def update_one(self, request: Request) -> Reply:
+        assert self.update is not None
+        current = self.find(request)
+        properties = given(request.json(self.update))
+        obj = {**current, **properties}
+        if self.check is not None:
+            obj.update(self.check(request, properties, current))
+        self._free(request, obj, current)
+        obj["updated"] = request.at
+        if self.on_update is not None:
+            self.on_update(request, current, obj)
+        request.objects.put(request.team.pk, self.kind, obj)
+        return Reply(200, self._wire(request, obj))
+
+    def delete(self, request: Request) -> Reply:
+        obj = self.find(request)
+        if self.on_delete is not None:
+            self.on_delete(request, obj)
+        request.objects.delete(request.team.pk, self.kind, obj["id"])
+        return deleted(f"{self.operations} {obj.get('name', obj['id'])!r}")
+
+    # Helpers
+
+    def find(self, request: Request) -> Obj:
+        """The object the path names; 404 when the team has none."""
+        obj = request.objects.get(request.team.pk, self.kind, request.id(self.prefix))
+        if obj is None:
+            raise RestError(404, NOT_FOUND)
+        return obj
+
+    def _free(self, request: Request, obj: Obj, current: Obj | None) -> None:
+        unique = UNIQUE.get(self.kind)
+        if unique is None or unique not in obj:
+            return
+        holder = request.objects.find(request.team.pk, self.kind, obj[unique])
+        if holder is not None and (current is None or holder["id"] != current["id"]):
+            raise RestError(self.taken_status, self.taken_message)
+
+    def _wire(self, request: Request, obj: Obj) -> Obj:
+        if self.wire is not None:
+            return self.wire(request, obj)
+        return {key: value for key, value in obj.items() if not key.startswith("_")}
