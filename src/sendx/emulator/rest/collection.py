@@ -25,6 +25,7 @@ import msgspec
 from sendx.emulator.rest.errors import NOT_FOUND, RestError
 from sendx.emulator.rest.request import Reply, Request, deleted
 from sendx.emulator.rest.routing import Route
+from sendx.emulator.rest.schema import OFFSET, Deleted, limit
 from sendx.emulator.store.objects import UNIQUE
 from sendx.emulator.store.records import new_id
 
@@ -59,6 +60,7 @@ class Collection:
     prefix: str
     operations: str  # the name in SendX's operationIds: "List" -> createList, getAllLists
     create: type[msgspec.Struct]
+    answer: type[msgspec.Struct]  # the wire form, for the OpenAPI document
     update: type[msgspec.Struct] | None = None
     defaults: Callable[[], Obj] = dict
     check: Callable[[Request, Obj, Obj | None], Obj] | None = None
@@ -73,15 +75,50 @@ class Collection:
     def routes(self) -> list[Route]:
         name = self.operations
         plural = self.plural or name + "s"
+        one = self.path + "/{identifier}"
+        by_id = (("identifier", "$response.body#/id"),)
+        links = [(f"get{name}", f"get{name}", by_id), (f"delete{name}", f"delete{name}", by_id)]
+        if self.update is not None:
+            links.append((f"update{name}", f"update{name}", by_id))
+        paged = () if self.page is None else (OFFSET, limit(*self.page))
+        taken = self.taken_status
         found = [
-            Route("GET", self.path, self.list, f"getAll{plural}"),
-            Route("POST", self.path, self.create_one, f"create{name}"),
-            Route("GET", self.path + "/{identifier}", self.get, f"get{name}"),
-            Route("DELETE", self.path + "/{identifier}", self.delete, f"delete{name}"),
+            Route(
+                "GET",
+                self.path,
+                self.list,
+                f"getAll{plural}",
+                answer=list[self.answer],  # type: ignore[name-defined]
+                query=paged,
+                errors=(400, 401) if paged else (401,),
+            ),
+            Route(
+                "POST",
+                self.path,
+                self.create_one,
+                f"create{name}",
+                body=self.create,
+                answer=self.answer,
+                status=201,
+                errors=(400, 401, taken, 422),
+                links=tuple(links),
+            ),
+            Route("GET", one, self.get, f"get{name}", answer=self.answer, errors=(400, 401, 404)),
+            Route(
+                "DELETE", one, self.delete, f"delete{name}", answer=Deleted, errors=(400, 401, 404)
+            ),
         ]
         if self.update is not None:
             found.append(
-                Route("PUT", self.path + "/{identifier}", self.update_one, f"update{name}")
+                Route(
+                    "PUT",
+                    one,
+                    self.update_one,
+                    f"update{name}",
+                    body=self.update,
+                    answer=self.answer,
+                    errors=(400, 401, taken, 404, 422),
+                )
             )
         return found
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -31,7 +31,20 @@ from sendx._validation import check_email
 from sendx.emulator.rest.errors import NOT_FOUND, RestError
 from sendx.emulator.rest.ids import body_id, field_key
 from sendx.emulator.rest.request import Reply, Request
-from sendx.emulator.rest.routing import Route
+from sendx.emulator.rest.routing import Param, Route
+from sendx.emulator.rest.schema import (
+    OFFSET,
+    ContactId,
+    Deleted,
+    Email,
+    ListId,
+    Message,
+    TagId,
+    Text,
+    Timestamp,
+    id_meta,
+    limit,
+)
 from sendx.emulator.store.fieldtypes import KINDS, FieldValueError, check_value
 from sendx.emulator.store.records import ContactRow, EventRow, new_id
 from sendx.emulator.v1 import merge
@@ -44,41 +57,82 @@ MIN_SEARCH = 2
 _OK = {"status": "200", "message": "OK"}
 
 
-class _Create(msgspec.Struct, rename="camel"):
+#: Values of ``customFields``, keyed by field id (``field_<22>``, or
+#: ``custom_field_<22>``), each checked against its field's type.
+FieldValues = dict[Annotated[str, id_meta("(custom_)?field_")], str]
+#: A tag id; one that names no tag of the team is ignored (as SendX's spec says).
+AnyTagId = Annotated[str, msgspec.Meta(max_length=255)]
+ListRef = Annotated[str, id_meta("list_", optional=True)]
+Ip = Annotated[str, msgspec.Meta(extra_json_schema={"format": "ipv4"})]
+
+
+class ContactBody(msgspec.Struct, rename="camel"):
+    """A contact to create."""
+
+    email: Email
+    first_name: Text | UnsetType = UNSET
+    last_name: Text | UnsetType = UNSET
+    company: Text | UnsetType = UNSET
+    custom_fields: FieldValues | UnsetType = UNSET
+    lists: list[ListRef] | UnsetType = UNSET
+    tags: list[AnyTagId] | UnsetType = UNSET
+    last_tracked_ip: Ip | UnsetType = UNSET
+
+
+class ContactUpdate(msgspec.Struct, rename="camel"):
+    """A contact's changes (absent properties are kept)."""
+
+    email: Email | UnsetType = UNSET
+    first_name: Text | UnsetType = UNSET
+    last_name: Text | UnsetType = UNSET
+    company: Text | UnsetType = UNSET
+    custom_fields: FieldValues | UnsetType = UNSET
+    lists: list[ListRef] | UnsetType = UNSET
+    tags: list[AnyTagId] | UnsetType = UNSET
+    last_tracked_ip: Ip | UnsetType = UNSET
+
+
+class ContactOut(msgspec.Struct, rename="camel"):
+    """A contact (SendX's ``RestRContact``)."""
+
+    id: ContactId
+    first_name: str | None
+    last_name: str | None
     email: str
-    first_name: str | UnsetType = UNSET
-    last_name: str | UnsetType = UNSET
-    company: str | UnsetType = UNSET
-    custom_fields: dict[str, str] | UnsetType = UNSET
-    lists: list[str] | UnsetType = UNSET
-    tags: list[str] | UnsetType = UNSET
-    last_tracked_ip: str | UnsetType = UNSET
+    company: str | None
+    custom_fields: dict[Annotated[str, id_meta("field_")], str]
+    lists: list[ListId]
+    tags: list[TagId]
+    unsubscribed: bool
+    bounced: bool
+    spam: bool
+    blocked: bool
+    dropped: bool
+    created: Timestamp
+    updated: Timestamp
+    contact_source: int
+    page_source: None
+    last_tracked_ip: str | None
+    LTV: int = msgspec.field(name="LTV")
 
 
-class _Update(msgspec.Struct, rename="camel"):
-    email: str | UnsetType = UNSET
-    first_name: str | UnsetType = UNSET
-    last_name: str | UnsetType = UNSET
-    company: str | UnsetType = UNSET
-    custom_fields: dict[str, str] | UnsetType = UNSET
-    lists: list[str] | UnsetType = UNSET
-    tags: list[str] | UnsetType = UNSET
-    last_tracked_ip: str | UnsetType = UNSET
+class IdentifyBody(msgspec.Struct, rename="camel"):
+    """identify: the v1 call, tags and fields by name."""
 
-
-class _Identify(msgspec.Struct, rename="camel"):
-    email: str
+    email: Email
     first_name: str | None = None
     last_name: str | None = None
     company: str | None = None
     custom_fields: dict[str, str] | None = None
     tags: list[str] | None = None
-    new_email: str | None = None
-    lists: list[str] | None = None
+    new_email: Email | None = None
+    lists: list[ListRef] | None = None
 
 
-class _Track(msgspec.Struct, rename="camel"):
-    email: str
+class TrackBody(msgspec.Struct, rename="camel"):
+    """track: tags added, then removed, by name."""
+
+    email: Email
     add_tags: list[str] | None = None
     remove_tags: list[str] | None = None
 
@@ -286,7 +340,7 @@ def list_contacts(request: Request) -> Reply:
 
 
 def create_contact(request: Request) -> Reply:
-    body = request.json(_Create)
+    body = request.json(ContactBody)
     email = _email(body.email)
     team = request.team.pk
     if request.store.find_contact(team, email.lower()) is not None:
@@ -322,7 +376,7 @@ def get_contact(request: Request) -> Reply:
 
 def update_contact(request: Request) -> Reply:
     current = find(request)
-    body = request.json(_Update)
+    body = request.json(ContactUpdate)
     team = request.team.pk
     contact = _copy(current)
     events: list[EventRow] = []
@@ -391,7 +445,7 @@ def unsubscribe_contact(request: Request) -> Reply:
 
 
 def identify_contact(request: Request) -> Reply:
-    body = request.json(_Identify)
+    body = request.json(IdentifyBody)
     email = _email(body.email)
     new_email = None if body.new_email is None else _email(body.new_email, "newEmail")
     for value, field in (
@@ -443,7 +497,7 @@ def identify_contact(request: Request) -> Reply:
 
 
 def track_contact(request: Request) -> Reply:
-    body = request.json(_Track)
+    body = request.json(TrackBody)
     email = _email(body.email)
     for tags, field in ((body.add_tags, "addTags"), (body.remove_tags, "removeTags")):
         if tags is not None and not all(tag.strip() for tag in tags):
@@ -465,13 +519,83 @@ def _optional(value: str | UnsetType) -> str | None:
     return None if value is UNSET else value
 
 
+_ERRORS = (400, 401, 404)
+_BY_ID = (("identifier", "$response.body#/id"),)
+SEARCH = Param(
+    "search",
+    {"type": "string", "minLength": MIN_SEARCH, "maxLength": MAX_NAME},
+    "Only contacts whose first name, last name or address holds this, any case.",
+)
 ROUTES = [
-    Route("GET", "/contact", list_contacts, "getAllContacts"),
-    Route("POST", "/contact", create_contact, "createContact"),
-    Route("POST", "/contact/identify", identify_contact, "identifyContact"),
-    Route("POST", "/contact/track", track_contact, "trackContact"),
-    Route("POST", "/contact/unsubscribe/{identifier}", unsubscribe_contact, "unsubscribeContact"),
-    Route("GET", "/contact/{identifier}", get_contact, "getContact"),
-    Route("PUT", "/contact/{identifier}", update_contact, "updateContact"),
-    Route("DELETE", "/contact/{identifier}", delete_contact, "deleteContact"),
+    Route(
+        "GET",
+        "/contact",
+        list_contacts,
+        "getAllContacts",
+        answer=list[ContactOut],
+        query=(OFFSET, limit(10, 100), SEARCH),
+        errors=(400, 401),
+    ),
+    Route(
+        "POST",
+        "/contact",
+        create_contact,
+        "createContact",
+        body=ContactBody,
+        answer=ContactOut,
+        status=201,
+        errors=(400, 401, 409, 422),
+        links=(
+            ("getContact", "getContact", _BY_ID),
+            ("updateContact", "updateContact", _BY_ID),
+            ("deleteContact", "deleteContact", _BY_ID),
+            ("unsubscribeContact", "unsubscribeContact", _BY_ID),
+        ),
+    ),
+    Route(
+        "POST",
+        "/contact/identify",
+        identify_contact,
+        "identifyContact",
+        body=IdentifyBody,
+        answer=Message,
+        errors=(400, 401, 409, 422),
+    ),
+    Route(
+        "POST",
+        "/contact/track",
+        track_contact,
+        "trackContact",
+        body=TrackBody,
+        answer=Message,
+        errors=(400, 401, 404, 422),
+    ),
+    Route(
+        "POST",
+        "/contact/unsubscribe/{identifier}",
+        unsubscribe_contact,
+        "unsubscribeContact",
+        answer=Message,
+        errors=_ERRORS,
+    ),
+    Route(
+        "GET", "/contact/{identifier}", get_contact, "getContact", answer=ContactOut, errors=_ERRORS
+    ),
+    Route(
+        "PUT",
+        "/contact/{identifier}",
+        update_contact,
+        "updateContact",
+        body=ContactUpdate,
+        answer=ContactOut,
+        errors=(400, 401, 404, 409, 422),
+    ),
+    Route(
+        "DELETE",
+        "/contact/{identifier}",
+        delete_contact,
+        "deleteContact",
+        answer=Deleted,
+        errors=_ERRORS,
+    ),
 ]

@@ -11,42 +11,55 @@ its values off every contact.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from sendx.emulator.rest.collection import Collection
 from sendx.emulator.rest.contacts import rewrite_contacts
 from sendx.emulator.rest.errors import RestError
-from sendx.emulator.rest.names import check_name
 from sendx.emulator.rest.request import Request
+from sendx.emulator.rest.schema import FieldId, Name, Text, Timestamp
 from sendx.emulator.store.fieldtypes import KINDS
 from sendx.emulator.store.records import ContactRow
 
 __all__ = ["CUSTOM_FIELDS", "ROUTES"]
 
+#: 0 text, 1 number, 2 date, 3 boolean, 4 phone.
+FieldType = Annotated[int, msgspec.Meta(ge=0, le=len(KINDS) - 1)]
 
-class _Field(msgspec.Struct, rename="camel"):
+
+class FieldBody(msgspec.Struct, rename="camel"):
+    """A custom field to create."""
+
+    name: Name
+    type: FieldType
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+
+
+class FieldUpdate(msgspec.Struct, rename="camel"):
+    """A custom field's changes."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    type: FieldType | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+
+
+class FieldOut(msgspec.Struct, rename="camel"):
+    """A custom field."""
+
+    id: FieldId
     name: str
-    type: int
-    description: str | msgspec.UnsetType = msgspec.UNSET
-
-
-class _FieldUpdate(msgspec.Struct, rename="camel"):
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    type: int | msgspec.UnsetType = msgspec.UNSET
-    description: str | msgspec.UnsetType = msgspec.UNSET
+    type: FieldType
+    description: str
+    created: Timestamp
+    updated: Timestamp
 
 
 def _check(
     request: Request, given: dict[str, Any], current: dict[str, Any] | None
 ) -> dict[str, Any]:
-    check_name(given)
     kind = given.get("type")
-    if kind is not None and not 0 <= kind < len(KINDS):
-        raise RestError(
-            400, f"type must be 0 to 4 (text, number, date, boolean, phone); got {kind}"
-        )
     if current is not None and kind is not None and kind != current["type"]:
         name = current["name"]
         request.flush()
@@ -87,8 +100,9 @@ CUSTOM_FIELDS = Collection(
     path="/customfield",
     prefix="custom_field_",
     operations="CustomField",
-    create=_Field,
-    update=_FieldUpdate,
+    create=FieldBody,
+    update=FieldUpdate,
+    answer=FieldOut,
     defaults=lambda: {"description": ""},
     check=_check,
     on_update=_renamed,

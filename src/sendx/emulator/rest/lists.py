@@ -4,31 +4,38 @@ contacts name their lists by id. Deleting a list takes it off every contact."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from sendx.emulator.rest.collection import Collection
 from sendx.emulator.rest.contacts import rewrite_contacts, without_list
-from sendx.emulator.rest.names import check_name
 from sendx.emulator.rest.request import Request
+from sendx.emulator.rest.schema import ListId, Name, Timestamp
 
 __all__ = ["LISTS", "ROUTES"]
 
 
-class _List(msgspec.Struct, rename="camel"):
+class ListBody(msgspec.Struct, rename="camel"):
+    """A list to create."""
+
+    name: Name
+
+
+class ListUpdate(msgspec.Struct, rename="camel"):
+    """A list's changes."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+
+
+class ListOut(msgspec.Struct, rename="camel"):
+    """A list."""
+
+    id: ListId
     name: str
-
-
-class _ListUpdate(msgspec.Struct, rename="camel"):
-    name: str | msgspec.UnsetType = msgspec.UNSET
-
-
-def _check(
-    request: Request, given: dict[str, Any], current: dict[str, Any] | None
-) -> dict[str, Any]:
-    check_name(given)
-    return {}
+    type: Literal[0, 1]
+    created: Timestamp
+    updated: Timestamp
 
 
 def _delete(request: Request, obj: dict[str, Any]) -> None:
@@ -40,10 +47,10 @@ LISTS = Collection(
     path="/list",
     prefix="list_",
     operations="List",
-    create=_List,
-    update=_ListUpdate,
+    create=ListBody,
+    update=ListUpdate,
+    answer=ListOut,
     defaults=lambda: {"type": 0},
-    check=_check,
     on_delete=_delete,
 )
 ROUTES = LISTS.routes()

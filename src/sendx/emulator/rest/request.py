@@ -101,7 +101,8 @@ class Request:
 
         Not JSON, not an object, or a value of the wrong type: 422 "Request body is not
         in proper format" (with where); a required property missing: 400 "<name> is
-        required"."""
+        required"; a value out of the bounds the Struct declares (a length, a range):
+        400 saying which."""
         decoder = _DECODERS.get(kind)
         if decoder is None:
             decoder = _DECODERS[kind] = msgspec.json.Decoder(kind)
@@ -114,7 +115,11 @@ class Request:
             missing = required_message(text)
             if missing is not None:
                 raise RestError(400, f"{missing} is required") from None
-            raise RestError(422, f"{NOT_PROPER_FORMAT}: {_lower_first(text)}") from None
+            if ", got `" in text or text.startswith("Object contains unknown field"):
+                # The wrong JSON type: the body is not what the operation takes.
+                raise RestError(422, f"{NOT_PROPER_FORMAT}: {_lower_first(text)}") from None
+            # The right type, out of its bounds (a length, a range, a pattern).
+            raise RestError(400, _lower_first(text)) from None
         except (msgspec.DecodeError, RecursionError):
             raise RestError(422, f"{NOT_PROPER_FORMAT}: the body is not valid JSON") from None
         return value
@@ -124,7 +129,7 @@ class Request:
         when either is not such an integer. A limit over the maximum is refused, not
         cut: a client that stops at the first short page would stop too early."""
         return Page(
-            _integer(self.query, "offset", 0, 0, 10**9),
+            _integer(self.query, "offset", 0, 0, 1_000_000_000),
             _integer(self.query, "limit", default, 1, maximum),
         )
 

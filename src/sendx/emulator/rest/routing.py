@@ -13,20 +13,41 @@ from sendx.emulator.rest.errors import RestError
 if TYPE_CHECKING:
     from sendx.emulator.rest.request import Reply, Request
 
-__all__ = ["Handler", "Route", "Router"]
+__all__ = ["Handler", "Param", "Route", "Router", "allowed_methods"]
 
 Handler = Callable[["Request"], "Reply"]
 
 
 @dataclass(frozen=True, slots=True)
+class Param:
+    """A query parameter of an operation, for the OpenAPI document."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """One operation: its method, path template (under ``/api/v1/rest``), handler and
-    SendX's ``operationId``."""
+    SendX's ``operationId``, and what the OpenAPI document says of it: the body's type
+    (a msgspec Struct, whose constraints the decoder enforces), the answer's type and
+    status, the query parameters, the error statuses it can answer, and OpenAPI links
+    from its answer to other operations (name -> (operationId, parameter -> expression)).
+    """
 
     method: str
     path: str
     handler: Handler
     operation: str
+    summary: str = ""
+    body: Any = None
+    answer: Any = None
+    status: int = 200
+    query: tuple[Param, ...] = ()
+    errors: tuple[int, ...] = ()
+    links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def segments(self) -> tuple[str, ...]:

@@ -11,26 +11,32 @@ import msgspec
 
 from sendx.emulator.rest.collection import Collection
 from sendx.emulator.rest.contacts import rewrite_contacts
-from sendx.emulator.rest.names import check_name
 from sendx.emulator.rest.request import Request
+from sendx.emulator.rest.schema import Name, TagId, Timestamp
 from sendx.emulator.store.records import ContactRow
 
 __all__ = ["ROUTES", "TAGS"]
 
 
-class _Tag(msgspec.Struct, rename="camel"):
+class TagBody(msgspec.Struct, rename="camel"):
+    """A tag to create."""
+
+    name: Name
+
+
+class TagUpdate(msgspec.Struct, rename="camel"):
+    """A tag's changes."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+
+
+class TagOut(msgspec.Struct, rename="camel"):
+    """A tag."""
+
+    id: TagId
     name: str
-
-
-class _TagUpdate(msgspec.Struct, rename="camel"):
-    name: str | msgspec.UnsetType = msgspec.UNSET
-
-
-def _check(
-    request: Request, given: dict[str, Any], current: dict[str, Any] | None
-) -> dict[str, Any]:
-    check_name(given)
-    return {}
+    created: Timestamp
+    updated: Timestamp
 
 
 def _renamed(request: Request, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -64,9 +70,9 @@ TAGS = Collection(
     path="/tag",
     prefix="tag_",
     operations="Tag",
-    create=_Tag,
-    update=_TagUpdate,
-    check=_check,
+    create=TagBody,
+    update=TagUpdate,
+    answer=TagOut,
     on_update=_renamed,
     on_delete=_delete,
 )

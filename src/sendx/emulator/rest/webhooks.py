@@ -11,28 +11,30 @@ allows more (a refused target is a failed delivery that says why).
 
 from __future__ import annotations
 
-import re
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from sendx.emulator.delivery.automations import WEBHOOK_PATTERN
 from sendx.emulator.rest.collection import Collection
-from sendx.emulator.rest.errors import RestError
 from sendx.emulator.rest.request import Request
+from sendx.emulator.rest.schema import WebhookId
 
 __all__ = ["FLAGS", "ROUTES", "WEBHOOKS"]
 
 #: The event flags of a webhook, all off by default.
 FLAGS = ("unsubscribed", "dropped", "bounced", "markedSpam", "clicked", "opened", "contactCreated")
-_URL = re.compile(WEBHOOK_PATTERN)
 MAX_URL = 2048
+#: An http(s) URL with a host.
+Url = Annotated[str, msgspec.Meta(max_length=MAX_URL, pattern=WEBHOOK_PATTERN)]
 
 
-class _Webhook(msgspec.Struct, rename="camel"):
-    url: str
+class WebhookBody(msgspec.Struct, rename="camel"):
+    """A webhook to create."""
+
+    url: Url
     enabled: bool = True
     unsubscribed: bool | UnsetType = UNSET
     dropped: bool | UnsetType = UNSET
@@ -43,8 +45,10 @@ class _Webhook(msgspec.Struct, rename="camel"):
     contact_created: bool | UnsetType = UNSET
 
 
-class _WebhookUpdate(msgspec.Struct, rename="camel"):
-    url: str | UnsetType = UNSET
+class WebhookUpdate(msgspec.Struct, rename="camel"):
+    """A webhook's changes."""
+
+    url: Url | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
     unsubscribed: bool | UnsetType = UNSET
     dropped: bool | UnsetType = UNSET
@@ -55,17 +59,23 @@ class _WebhookUpdate(msgspec.Struct, rename="camel"):
     contact_created: bool | UnsetType = UNSET
 
 
+class WebhookOut(msgspec.Struct, rename="camel"):
+    """A webhook."""
+
+    id: WebhookId
+    url: str
+    enabled: bool
+    unsubscribed: bool
+    dropped: bool
+    bounced: bool
+    marked_spam: bool
+    clicked: bool
+    opened: bool
+    contact_created: bool
+
+
 def _defaults() -> dict[str, Any]:
     return {"enabled": True, **dict.fromkeys(FLAGS, False), "_secret": secrets.token_hex(16)}
-
-
-def _check(
-    request: Request, given: dict[str, Any], current: dict[str, Any] | None
-) -> dict[str, Any]:
-    url = given.get("url")
-    if url is not None and (len(url) > MAX_URL or not _URL.search(url)):
-        raise RestError(400, "url must be an http:// or https:// URL with a host")
-    return {}
 
 
 def _wire(request: Request, obj: dict[str, Any]) -> dict[str, Any]:
@@ -82,10 +92,10 @@ WEBHOOKS = Collection(
     path="/webhook",
     prefix="webhook_",
     operations="Webhook",
-    create=_Webhook,
-    update=_WebhookUpdate,
+    create=WebhookBody,
+    update=WebhookUpdate,
+    answer=WebhookOut,
     defaults=_defaults,
-    check=_check,
     wire=_wire,
     page=None,
     taken_message="A webhook with this URL already exists",
