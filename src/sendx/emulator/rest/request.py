@@ -8,6 +8,7 @@ the store; the API answers once the group they belong to is committed
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,7 @@ import msgspec
 
 from sendx.emulator.rest.errors import NOT_FOUND, NOT_PROPER_FORMAT, RestError
 from sendx.emulator.rest.ids import path_id
+from sendx.emulator.rest.schema import PATTERN_WORDS
 
 if TYPE_CHECKING:
     from sendx.emulator.rest.api import RestApi
@@ -119,7 +121,7 @@ class Request:
                 # The wrong JSON type: the body is not what the operation takes.
                 raise RestError(422, f"{NOT_PROPER_FORMAT}: {_lower_first(text)}") from None
             # The right type, out of its bounds (a length, a range, a pattern).
-            raise RestError(400, _lower_first(text)) from None
+            raise RestError(400, _bounds_message(text)) from None
         except (msgspec.DecodeError, RecursionError):
             raise RestError(422, f"{NOT_PROPER_FORMAT}: the body is not valid JSON") from None
         return value
@@ -148,6 +150,20 @@ class Request:
             self.api.groups.flush()
         except Exception as exc:
             raise RestError(500, f"the emulator could not commit: {exc}") from None
+
+
+def _bounds_message(text: str) -> str:
+    """msgspec's message for a value out of its bounds, with a pattern said in words."""
+    head, _, where = text.partition(" - at `")
+    if " matching regex " in head:
+        pattern = head.split(" matching regex ", 1)[1]
+        try:
+            words = PATTERN_WORDS.get(ast.literal_eval(pattern))
+        except (ValueError, SyntaxError):
+            words = None
+        if words is not None and where:
+            return f"{where.rstrip('`')} {words}"
+    return _lower_first(text)
 
 
 def _lower_first(text: str) -> str:

@@ -20,6 +20,8 @@ __all__ = [
     "CampaignId",
     "ContactId",
     "Deleted",
+    "PATTERN_WORDS",
+    "described",
     "Email",
     "FieldId",
     "ListId",
@@ -40,6 +42,17 @@ __all__ = [
     "id_pattern",
     "limit",
 ]
+
+#: What a pattern that bodies must match means, for the 400 that says a value does not:
+#: msgspec's own message quotes the regular expression.
+PATTERN_WORDS: dict[str, str] = {r"\S": "must not be blank"}
+
+
+def described(pattern: str, words: str) -> str:
+    """Register what ``pattern`` means (for error messages); returns it."""
+    PATTERN_WORDS[pattern] = words
+    return pattern
+
 
 #: A name or title: 1 to 255 characters, not only spaces.
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"\S")]

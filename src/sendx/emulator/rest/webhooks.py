@@ -20,7 +20,7 @@ from msgspec import UNSET, UnsetType
 from sendx.emulator.delivery.automations import WEBHOOK_PATTERN
 from sendx.emulator.rest.collection import Collection
 from sendx.emulator.rest.request import Request
-from sendx.emulator.rest.schema import WebhookId
+from sendx.emulator.rest.schema import WebhookId, described
 
 __all__ = ["FLAGS", "ROUTES", "WEBHOOKS"]
 
@@ -28,7 +28,13 @@ __all__ = ["FLAGS", "ROUTES", "WEBHOOKS"]
 FLAGS = ("unsubscribed", "dropped", "bounced", "markedSpam", "clicked", "opened", "contactCreated")
 MAX_URL = 2048
 #: An http(s) URL with a host.
-Url = Annotated[str, msgspec.Meta(max_length=MAX_URL, pattern=WEBHOOK_PATTERN)]
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_URL,
+        pattern=described(WEBHOOK_PATTERN, "must be an http:// or https:// URL with a host"),
+    ),
+]
 
 
 class WebhookBody(msgspec.Struct, rename="camel"):
