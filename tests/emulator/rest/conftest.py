@@ -3,6 +3,7 @@ module's emulator (``tests/emulator/conftest.py``), reset before each test."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,13 @@ class Rest:
     @property
     def base(self) -> str:
         return self.emu.root_url + "/api/v1/rest"
+
+    @property
+    def team_id(self) -> str:
+        """The id of the team that this key binds over REST (``rest-`` and 16 hex digits
+        of the key's SHA-256), for the control plane."""
+        assert self.key is not None
+        return "rest-" + hashlib.sha256(self.key.encode()).hexdigest()[:16]
 
     def as_key(self, key: str | None) -> Rest:
         """The same API, seen with another key."""
