@@ -35,6 +35,8 @@ class Route:
     (a msgspec Struct, whose constraints the decoder enforces), the answer's type and
     status, the query parameters, the error statuses it can answer, and OpenAPI links
     from its answer to other operations (name -> (operationId, parameter -> expression)).
+    ``key`` is False for the postback URLs: no ``X-Team-ApiKey``, the team is named by
+    the query's ``team_id`` (which ``query`` then lists).
     """
 
     method: str
@@ -48,6 +50,7 @@ class Route:
     query: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    key: bool = True
 
     @property
     def segments(self) -> tuple[str, ...]:
