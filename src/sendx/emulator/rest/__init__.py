@@ -25,6 +25,10 @@ FAMILIES = (
     "tags",
     "custom_fields",
     "webhooks",
+    "transactional",
+    "campaigns",
+    "events",
+    "reports",
 )
 
 
