@@ -23,6 +23,8 @@ FAMILIES = (
     "contacts",
     "lists",
     "tags",
+    "senders",
+    "templates",
     "custom_fields",
     "webhooks",
 )
