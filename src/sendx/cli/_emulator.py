@@ -87,6 +87,13 @@ def register(subparsers: Any) -> None:
         metavar="MS",
         help="wait before the first retry, doubled for each next one (default: 500)",
     )
+    parser.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="EMAIL",
+        help="a team member every team has over REST, besides its owner (repeatable)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -116,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
+            members=args.member,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

@@ -27,6 +27,7 @@ FAMILIES = (
     "templates",
     "custom_fields",
     "webhooks",
+    "team_members",
 )
 
 
