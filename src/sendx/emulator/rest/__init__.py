@@ -27,6 +27,9 @@ FAMILIES = (
     "templates",
     "custom_fields",
     "webhooks",
+    "posts",
+    "post_categories",
+    "post_tags",
     "team_members",
 )
 
