@@ -88,20 +88,19 @@ def register(subparsers: Any) -> None:
         help="wait before the first retry, doubled for each next one (default: 500)",
     )
     parser.add_argument(
-<<<<<<< HEAD
         "--allow-webhook-host",
         action="append",
         default=[],
         metavar="HOST",
         help="a host that webhooks may reach besides this machine's loopback addresses "
         "(repeatable); others are refused, never connected to",
-=======
+    )
+    parser.add_argument(
         "--member",
         action="append",
         default=[],
         metavar="EMAIL",
         help="a team member every team has over REST, besides its owner (repeatable)",
->>>>>>> rest-content
     )
     parser.set_defaults(handler=_run)
 
@@ -132,11 +131,8 @@ def _run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
-<<<<<<< HEAD
             allow_webhook_hosts=args.allow_webhook_host,
-=======
             members=args.member,
->>>>>>> rest-content
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

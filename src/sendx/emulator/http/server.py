@@ -72,13 +72,10 @@ class Emulator:
     - ``latency_ms``: added to every API request.
     - ``webhook_attempts``, ``webhook_backoff`` (seconds, doubled per retry) and
       ``webhook_timeout`` tune webhook delivery.
-<<<<<<< HEAD
     - ``allow_webhook_hosts``: hosts that webhooks may reach besides loopback ones
       (any other target is refused without a connection).
-=======
     - ``members``: addresses of the team members every team has over REST, besides
       its owner.
->>>>>>> rest-content
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -96,11 +93,8 @@ class Emulator:
         webhook_attempts: int = 5,
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
-<<<<<<< HEAD
         allow_webhook_hosts: Sequence[str] = (),
-=======
         members: Sequence[str] = (),
->>>>>>> rest-content
     ) -> None:
         from sendx.emulator.rest.team_members import check_members  # REST loads on use
 
