@@ -34,7 +34,7 @@ def _deliveries(api: Api, team_id: str, count: int) -> list[dict[str, Any]]:
         done = [d for d in listed if d["state"] != "pending"]
         return listed if len(done) >= count else []
 
-    return wait_for(finished, timeout=15)  # type: ignore[no-any-return]
+    return wait_for(finished, timeout=15)
 
 
 def test_flags_follow_the_engagement(rest: Rest, api: Api) -> None:
@@ -165,7 +165,7 @@ def test_unknown_messages_and_methods(api: Api) -> None:
     status, answer = api.control(
         "POST", "/messages/message_" + "a" * 22 + "/events", {"type": "open"}
     )
-    assert status == 404
+    assert (status, answer["message"]) == (404, f"no message {'message_' + 'a' * 22!r}")
     wrong = api.http.request(
         "GET", api.emu.control_url + "/messages/message_" + "a" * 22 + "/events"
     )

@@ -18,9 +18,9 @@ def ltv(rest: Rest, contact_id: str) -> int:
     return rest.ok("GET", "/contact/" + contact_id)["LTV"]  # type: ignore[no-any-return]
 
 
-def postback(rest: Rest, path: str, *, key: bool = False, **query: str) -> Answer:
-    """A postback GET, without the key header unless ``key``."""
-    caller = rest if key else rest.as_key(None)
+def postback(rest: Rest, path: str, keyed: bool = False, **query: str) -> Answer:
+    """A postback GET, without the key header unless ``keyed``."""
+    caller = rest if keyed else rest.as_key(None)
     return caller.call("GET", f"{path}?{urlencode(query)}")
 
 
@@ -126,7 +126,7 @@ def test_revenue_postback(rest: Rest, api: Api, other: Rest) -> None:
     assert ltv(rest, ann["id"]) == 2444
     # The key may come too, if it is the team's; the ids without their prefixes.
     bare = {**query, "id": ann["id"][-22:], "campaign_id": made["id"][-22:], "amount": "1"}
-    assert postback(rest, "/events/revenue/postback", key=True, **bare).status == 200
+    assert postback(rest, "/events/revenue/postback", True, **bare).status == 200
     assert ltv(rest, ann["id"]) == 2544
     [first, second] = [e for e in api.events(rest.team_id) if e["type"] == "revenue"]
     assert (first["cents"], first["campaign_id"], first["amount"]) == (2444, made["id"], 24.435)
