@@ -18,7 +18,7 @@ def ltv(rest: Rest, contact_id: str) -> int:
     return rest.ok("GET", "/contact/" + contact_id)["LTV"]  # type: ignore[no-any-return]
 
 
-def postback(rest: Rest, path: str, keyed: bool = False, **query: str) -> Answer:
+def postback(rest: Rest, path: str, query: dict[str, str], *, keyed: bool = False) -> Answer:
     """A postback GET, without the key header unless ``keyed``."""
     caller = rest if keyed else rest.as_key(None)
     return caller.call("GET", f"{path}?{urlencode(query)}")
@@ -121,12 +121,12 @@ def test_revenue_postback(rest: Rest, api: Api, other: Rest) -> None:
         "amount": "24.435",
         "campaign_id": made["id"],
     }
-    answer = postback(rest, "/events/revenue/postback", **query)
+    answer = postback(rest, "/events/revenue/postback", query)
     assert (answer.status, answer.body["status"]) == (200, "success")
     assert ltv(rest, ann["id"]) == 2444
     # The key may come too, if it is the team's; the ids without their prefixes.
     bare = {**query, "id": ann["id"][-22:], "campaign_id": made["id"][-22:], "amount": "1"}
-    assert postback(rest, "/events/revenue/postback", True, **bare).status == 200
+    assert postback(rest, "/events/revenue/postback", bare, keyed=True).status == 200
     assert ltv(rest, ann["id"]) == 2544
     [first, second] = [e for e in api.events(rest.team_id) if e["type"] == "revenue"]
     assert (first["cents"], first["campaign_id"], first["amount"]) == (2444, made["id"], 24.435)
@@ -143,11 +143,11 @@ def test_revenue_postback(rest: Rest, api: Api, other: Rest) -> None:
         ({"campaign_id": "campaign_" + "a" * 22}, 404),
         ({"campaign_id": "nope"}, 400),
     ):
-        answer = postback(rest, "/events/revenue/postback", **{**query, **changes})
+        answer = postback(rest, "/events/revenue/postback", {**query, **changes})
         assert answer.status == status, (changes, answer.body)
     for missing in ("team_id", "id", "amount", "campaign_id"):
         partial = {k: v for k, v in query.items() if k != missing}
-        answer = postback(rest, "/events/revenue/postback", **partial)
+        answer = postback(rest, "/events/revenue/postback", partial)
         assert (answer.status, answer.body["message"]) == (400, f"{missing} is required")
     wrong_key = other.call("GET", "/events/revenue/postback?" + urlencode(query))
     assert wrong_key.status == 401  # another team's key
@@ -157,7 +157,9 @@ def test_revenue_postback(rest: Rest, api: Api, other: Rest) -> None:
 def test_custom_postback(rest: Rest, api: Api) -> None:
     ann = contact(rest, "ann@x.io")
     query = {"team_id": rest.team_id, "id": "ann@x.io", "event": "purchase"}
-    answer = postback(rest, "/events/custom/postback", **query, amount="24.43", currency="USD")
+    answer = postback(
+        rest, "/events/custom/postback", {**query, "amount": "24.43", "currency": "USD"}
+    )
     assert (answer.status, answer.body["status"]) == (200, "success")
     [event] = [e for e in api.events(rest.team_id) if e["type"] == "custom_event"]
     assert (event["name"], event["data"], event["email"]) == (
@@ -165,10 +167,11 @@ def test_custom_postback(rest: Rest, api: Api) -> None:
         {"amount": "24.43", "currency": "USD"},
         "ann@x.io",
     )
-    assert postback(rest, "/events/custom/postback", **{**query, "event": " "}).status == 400
-    assert postback(rest, "/events/custom/postback", **{**query, "id": ann["id"]}).status == 200
+    assert postback(rest, "/events/custom/postback", {**query, "event": " "}).status == 400
+    assert postback(rest, "/events/custom/postback", {**query, "id": ann["id"]}).status == 200
     assert (
-        postback(rest, "/events/custom/postback", team_id=rest.team_id, id=ann["id"]).status == 400
+        postback(rest, "/events/custom/postback", {"team_id": rest.team_id, "id": ann["id"]}).status
+        == 400
     )
-    assert postback(rest, "/events/custom/postback", **{**query, "team_id": "nobody"}).status == 401
+    assert postback(rest, "/events/custom/postback", {**query, "team_id": "nobody"}).status == 401
     assert rest.call("POST", "/events/custom/postback").status == 405
