@@ -170,3 +170,32 @@ def test_unknown_messages_and_methods(api: Api) -> None:
         "GET", api.emu.control_url + "/messages/message_" + "a" * 22 + "/events"
     )
     assert (wrong.status, wrong.headers["allow"]) == (405, "POST")
+
+
+def test_control_answers_match_the_openapi_document(rest: Rest, api: Api) -> None:
+    """Messages, engagement, campaign sends and the new events validate against the
+    control plane's schemas."""
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")  # comes with schemathesis
+    from tests.emulator.test_control import _nullable
+
+    doc = api.control("GET", "/openapi.json")[1]
+
+    def check(name: str, instance: object) -> None:
+        schema = {**doc["components"]["schemas"][name], "components": doc["components"]}
+        jsonschema_rs.Draft4Validator(_nullable(schema)).validate(instance)
+
+    tag = rest.create("/tag", {"name": "T"})["id"]
+    contact(rest, "ann@x.io", tags=[tag])
+    draft = campaign(rest, sender(rest), includedTags=[tag], plainText="t")
+    status, sent = api.control("POST", f"/campaigns/{draft['id']}/send", team_id=rest.team_id)
+    assert status == 200
+    check("CampaignSent", sent)
+    rest.ok("POST", "/send/email", email([{"email": "b@x.io"}], replyTo={"email": "r@x.io"}))
+    listed = api.control("GET", "/messages", team_id=rest.team_id)[1]
+    check("MessageList", listed)
+    for message in listed["messages"]:
+        check("Message", engage(api, message["id"], "click", "https://x.io"))
+    rest.ok("POST", "/events/revenue", {"identifier": "ann@x.io", "amount": 1.5, "source": "s"})
+    rest.ok("POST", "/events/custom", {"identifier": "ann@x.io", "name": "n", "data": {"a": 1}})
+    rest.ok("POST", "/contact/unsubscribe/ann@x.io")
+    check("EventList", api.control("GET", "/events", team_id=rest.team_id)[1])

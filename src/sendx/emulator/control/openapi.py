@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sendx.emulator.control.openapi_messages import message_paths
 from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
@@ -202,6 +203,7 @@ def _control_paths() -> dict[str, Any]:
                 },
             }
         },
+        **message_paths(),
         "/_emulator/rules": _document_paths("rules", "Rules"),
         "/_emulator/faults": _document_paths("faults", "Faults"),
         "/_emulator/openapi.json": {
