@@ -165,9 +165,10 @@ class RestApi:
         v1 rules that match them, and the team's REST webhooks subscribed to them."""
         app = self.app
         rules = app.rules
-        webhooks = self.store.objects.all(team.pk, "webhook")
-        if not events or not (rules or webhooks):
+        objects = self.store.objects
+        if not events or not (rules or objects.count(team.pk, "webhook")):
             return None
+        webhooks = objects.all(team.pk, "webhook")
         numbered = list(zip(ids, events, strict=True))
         about = {
             "id": "contact_" + contact.encrypted_id,
