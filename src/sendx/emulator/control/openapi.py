@@ -134,8 +134,8 @@ def _control_paths() -> dict[str, Any]:
         "/_emulator/reset": {
             "post": {
                 "operationId": "reset",
-                "summary": "Forget contacts, tags, fields, events and deliveries, of one "
-                "team or of all; rules and faults stay.",
+                "summary": "Forget contacts, REST objects, events, captured messages and "
+                "deliveries, of one team or of all; rules and faults stay.",
                 "parameters": [_query("team_id", "Only this team.", required=False, minLength=1)],
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),
