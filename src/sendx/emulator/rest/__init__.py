@@ -23,8 +23,14 @@ FAMILIES = (
     "contacts",
     "lists",
     "tags",
+    "senders",
+    "templates",
     "custom_fields",
     "webhooks",
+    "posts",
+    "post_categories",
+    "post_tags",
+    "team_members",
 )
 
 
