@@ -7,7 +7,7 @@ import pytest
 # Imported before any pytester run: an inline run forgets the modules it imported
 # first, and a second copy of sendx.models would make two different Contact classes.
 import sendx._client
-import sendx.emulator._server
+import sendx.emulator.http.server
 import sendx.models
 import sendx.testing._clients
 import sendx.testing._emulator

@@ -90,6 +90,21 @@ def register(subparsers: Any) -> None:
         metavar="MS",
         help="wait before the first retry, doubled for each next one (default: 500)",
     )
+    parser.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host that webhooks may reach besides this machine's loopback addresses "
+        "(repeatable); others are refused, never connected to",
+    )
+    parser.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="EMAIL",
+        help="a team member every team has over REST, besides its owner (repeatable)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -100,8 +115,8 @@ def _run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from sendx.emulator import Emulator
-    from sendx.emulator.automations import RuleError, load_rules_file
-    from sendx.emulator.store import StoreError
+    from sendx.emulator.delivery.automations import RuleError, load_rules_file
+    from sendx.emulator.store.database import StoreError
 
     try:
         rules = [rule.to_json() for rule in load_rules_file(args.rules)] if args.rules else None
@@ -119,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
+            allow_webhook_hosts=args.allow_webhook_host,
+            members=args.member,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """The emulator's SQLite store: the connection, its transactions and its queries
-(the contact statements and the row formats are in :mod:`sendx.emulator.rows`).
+(the contact statements and the row formats are in :mod:`sendx.emulator.store.rows`).
 
 One connection, one writer: the server's event loop is the only thread that calls
 in, so requests never interleave inside the store. Write transactions start with
@@ -15,9 +15,13 @@ of row. The app answers none of them before that commit.
 A contact keeps its tags (in attach order) and custom field values in two JSON
 columns. Which address belongs to which contact is known from an index in memory
 (one dict per team, loaded at start): it answers "is there a contact with this
-address?" without a query, and it keeps addresses unique within a team. The
-per-team catalogues (``tags``, ``fields``) record what was created, and a field's
-kind (text or number).
+address?" without a query, and it keeps addresses unique within a team. A second
+index finds a contact by its ``encryptedId`` (the REST API's contact id). A soft-
+deleted contact keeps its row, but is in neither index and in no read.
+
+Every other object, the tag and field catalogues included, is in
+:class:`~sendx.emulator.store.objects.Objects` (``store.objects``), staged and
+committed with the rest.
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sendx._lockfile import Locked, acquire
-from sendx.emulator.records import ContactRow, EventRow, TeamRow, hash_key, new_id
-from sendx.emulator.rows import (
+from sendx.emulator.store.fieldtypes import KINDS, TYPE_OF_KIND
+from sendx.emulator.store.messages import Messages
+from sendx.emulator.store.objects import Objects
+from sendx.emulator.store.records import ContactRow, EventRow, TeamRow, hash_key, new_id
+from sendx.emulator.store.rows import (
     CONTACT_COLUMNS,
     FIND_CONTACT,
     INSERT_CONTACT,
@@ -40,7 +47,10 @@ from sendx.emulator.rows import (
     events_from_row,
     events_row,
 )
-from sendx.emulator.schema import MIGRATIONS, SCHEMA_VERSION
+from sendx.emulator.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sendx.emulator.v1.merge import MergeResult
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -60,6 +70,10 @@ class StoreError(Exception):
 
 _EventsEntry = list[Any]  # one request's events: [first_id, at, list of EventRow]
 _NO_KEYS: dict[str, int] = {}
+
+
+def _holds(text: str | None, needle: str) -> bool:
+    return text is not None and needle in text.casefold()
 
 
 class Store:
@@ -86,19 +100,21 @@ class Store:
         except BaseException:
             os.close(self._lock_fd)
             raise
-        self._kinds: dict[tuple[int, str], str] = {}
-        self._tags: set[tuple[int, str]] = set()
+        self.objects = Objects()
+        """The REST objects, the tag and field catalogues among them."""
+        self.messages = Messages(self._db, self.commit_group)
+        """The mail the REST API captured (sends and campaigns)."""
         # team -> lower-cased address -> contact id, for every stored or staged contact.
         self._keys: dict[int, dict[str, int]] = {}
+        # team -> encryptedId -> contact id, for the same contacts.
+        self._eids: dict[int, dict[str, int]] = {}
         self._next_contact = 1
         self._next_team = 1
         # What the group has staged, written by commit_group(). Every staged team,
-        # tag, field and contact is also in its cache or index, so the requests of
-        # the group see them. A staged contact: id -> (team, row, whether it is new).
+        # object and contact is also in its cache or index, so the requests of the
+        # group see them. A staged contact: id -> (team, row, whether it is new).
         self._staged_teams: list[TeamRow] = []
         self._staged_contacts: dict[int, tuple[int, ContactRow, bool]] = {}
-        self._staged_tags: list[tuple[int, str]] = []
-        self._staged_fields: list[tuple[int, str, str]] = []
         self._staged_events: list[tuple[int, _EventsEntry]] = []
         # One cursor for the statements of every request (a new one per call costs).
         self._cursor = self._db.cursor()
@@ -110,9 +126,14 @@ class Store:
             # write transaction (111 us against 36 us).
             self._db.execute("PRAGMA synchronous=OFF")
             self._db.execute("PRAGMA busy_timeout=5000")
+            # SQLite's LIKE and lower() fold ASCII only; a search must match 'ZOË'
+            # with 'zoë' (the needle comes casefolded).
+            self._db.create_function("sendx_holds", 2, _holds, deterministic=True)
             self._migrate()
             self._next_event = self._load_next_event()
             self._load_ids()
+            self.objects.load(self._db)
+            self.messages.load()
         except BaseException:
             self._db.close()
             os.close(self._lock_fd)
@@ -136,11 +157,14 @@ class Store:
         """Build the index of addresses from the stored contacts, and find the next
         contact and team ids."""
         keys: dict[int, dict[str, int]] = {}
-        last = 0
-        for team, key, pk in self._db.execute("SELECT team, email_key, id FROM contacts"):
+        eids: dict[int, dict[str, int]] = {}
+        for team, key, pk, eid in self._db.execute(
+            "SELECT team, email_key, id, encrypted_id FROM contacts WHERE deleted IS NULL"
+        ):
             team_keys = keys.get(team)
             if team_keys is None:
                 team_keys = keys[team] = {}
+                eids[team] = {}
             elif key in team_keys:
                 # The index is what keeps addresses unique; two rows with one
                 # address mean the file was edited by hand.
@@ -149,8 +173,10 @@ class Store:
                     f"(ids {team_keys[key]} and {pk}); delete one, or use another --db file"
                 )
             team_keys[key] = pk
-            last = max(last, pk)
+            eids[team][eid] = pk
         self._keys = keys
+        self._eids = eids
+        (last,) = self._db.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()
         self._next_contact = last + 1
         (last_team,) = self._db.execute("SELECT coalesce(max(id), 0) FROM teams").fetchone()
         self._next_team = last_team + 1
@@ -190,8 +216,8 @@ class Store:
             self._staged_contacts
             or self._staged_events
             or self._staged_teams
-            or self._staged_tags
-            or self._staged_fields
+            or self.objects.staged
+            or self.messages.staged
         ):
             return
         try:
@@ -207,14 +233,12 @@ class Store:
         commit is rare, a full disk say: rebuilding reads every contact's address)."""
         self._staged_teams.clear()
         self._staged_contacts.clear()
-        self._staged_tags.clear()
-        self._staged_fields.clear()
         self._staged_events.clear()
-        self._kinds.clear()
-        self._tags.clear()
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
         self._load_ids()
+        self.objects.load(self._db)
+        self.messages.load()
 
     def _write_staged(self) -> None:
         """Write the staged rows (inside the group transaction), one statement per
@@ -238,16 +262,10 @@ class Store:
             for mask, params_list in updates.items():
                 db.executemany(UPDATE_CONTACT[mask], params_list)
             self._staged_contacts.clear()
-        if self._staged_tags:
-            db.executemany(
-                "INSERT OR IGNORE INTO tags (team, name) VALUES (?, ?)", self._staged_tags
-            )
-            self._staged_tags.clear()
-        if self._staged_fields:
-            db.executemany(
-                "INSERT INTO fields (team, name, kind) VALUES (?, ?, ?)", self._staged_fields
-            )
-            self._staged_fields.clear()
+        if self.objects.staged:
+            self.objects.write_staged(db)
+        if self.messages.staged:
+            self.messages.write_staged()
         if self._staged_events:
             # One row per team for the whole group, however many requests it holds:
             # a row costs about as much to insert as the dozen events in it.
@@ -312,27 +330,68 @@ class Store:
         row = self._cursor.execute(FIND_CONTACT, (pk, team)).fetchone()
         return contact_from_row(row)
 
+    def contact_by_id(self, team: int, encrypted_id: str) -> ContactRow | None:
+        """The team's contact whose ``encryptedId`` this is, as stored or staged (shared:
+        read it, never change it)."""
+        pk = self._eids.get(team, _NO_KEYS).get(encrypted_id)
+        if pk is None:
+            return None
+        staged = self._staged_contacts.get(pk)
+        if staged is not None:
+            return staged[1]
+        row = self._cursor.execute(FIND_CONTACT, (pk, team)).fetchone()
+        return contact_from_row(row)
+
     def contacts(self, team: int) -> list[ContactRow]:
         """Every contact of the team, oldest first (the group commits first)."""
         self.commit_group()
         rows = self._db.execute(
-            f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? ORDER BY id",  # noqa: S608
+            f"SELECT {CONTACT_COLUMNS} FROM contacts "  # noqa: S608
+            "WHERE team = ? AND deleted IS NULL ORDER BY id",
             (team,),
         ).fetchall()
         return [contact_from_row(row) for row in rows]
 
-    def save_contact(self, team: int, contact: ContactRow, old_key: str | None) -> None:
+    def page_contacts(
+        self, team: int, offset: int, limit: int, search: str | None = None
+    ) -> list[ContactRow]:
+        """A page of the team's contacts, oldest first; with ``search``, only those
+        whose first name, last name or address holds it, case-insensitively (the group
+        commits first)."""
+        self.commit_group()
+        sql = f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? AND deleted IS NULL"  # noqa: S608
+        params: list[Any] = [team]
+        if search is not None:
+            sql += (
+                " AND (sendx_holds(first_name, ?) OR sendx_holds(last_name, ?)"
+                " OR sendx_holds(email, ?))"
+            )
+            params += [search.casefold()] * 3
+        rows = self._db.execute(sql + " ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [contact_from_row(row) for row in rows]
+
+    def contact_count(self, team: int) -> int:
+        """How many contacts the team has (stored or staged; none deleted)."""
+        return len(self._keys.get(team, _NO_KEYS))
+
+    def save_contact(self, team: int, contact: ContactRow, old_key: str | None, at: str) -> None:
         """Stage a new contact (``pk`` is ``None``; it gets one) or a changed one,
-        found by the lower-cased address ``old_key``. The caller has checked that
-        its address is free in the team."""
+        found by the lower-cased address ``old_key``, changed at ``at``. The caller
+        has checked that its address is free in the team."""
         keys = self._keys.get(team)
         if keys is None:
             keys = self._keys[team] = {}
+        contact.updated = at
         pk = contact.pk
         if pk is None:
             pk = contact.pk = self._next_contact
             self._next_contact = pk + 1
+            contact.created = at
             keys[contact.email.lower()] = pk
+            eids = self._eids.get(team)
+            if eids is None:
+                eids = self._eids[team] = {}
+            eids[contact.encrypted_id] = pk
             self._staged_contacts[pk] = (team, contact, True)
             return
         key = contact.email.lower()
@@ -343,43 +402,62 @@ class Store:
         staged = self._staged_contacts.get(pk)
         self._staged_contacts[pk] = (team, contact, staged is not None and staged[2])
 
-    # Catalogues
+    def stage_merge(self, team: int, result: MergeResult, old_key: str | None, at: str) -> range:
+        """Stage what a merge (:mod:`sendx.emulator.v1.merge`) made of a contact found by
+        the lower-cased address ``old_key`` (``None``: a new one): the tags and fields it
+        created, its events, the contact. The ids of its events."""
+        if result.new_tags:
+            self.add_tags(team, result.new_tags, at)
+        if result.new_fields:
+            self.add_fields(team, result.new_fields, at)
+        ids = self.add_events(team, result.events, at)
+        self.save_contact(team, result.contact, old_key, at)
+        return ids
 
-    def add_tags(self, team: int, names: Sequence[str]) -> None:
+    def delete_contact(self, team: int, contact: ContactRow, at: str) -> None:
+        """Stage the soft delete of a contact (a copy, with ``deleted`` set): it leaves
+        both indexes, so its address is free again and no read finds it."""
+        assert contact.pk is not None
+        contact.deleted = contact.updated = at
+        self._keys.get(team, {}).pop(contact.email.lower(), None)
+        self._eids.get(team, {}).pop(contact.encrypted_id, None)
+        staged = self._staged_contacts.get(contact.pk)
+        self._staged_contacts[contact.pk] = (team, contact, staged is not None and staged[2])
+
+    # Catalogues (objects of kind tag and custom_field, named as v1 names them)
+
+    def add_tags(self, team: int, names: Sequence[str], at: str) -> None:
         """Stage the tags the team does not have yet."""
-        known = self._tags
+        objects = self.objects
         for name in names:
-            tag = (team, name)
-            if tag not in known:
-                # Tags are only ever removed by reset(), which clears this cache.
-                known.add(tag)
-                self._staged_tags.append(tag)
+            if objects.find(team, "tag", name) is None:
+                tag = {"id": "tag_" + new_id(), "name": name, "created": at, "updated": at}
+                objects.put(team, "tag", tag)
 
     def field_kinds(self, team: int, names: Iterable[str]) -> dict[str, str]:
-        """The kind (``text`` or ``number``) of each named field the team has."""
+        """The kind (:data:`~sendx.emulator.store.fieldtypes.KINDS`) of each named field
+        the team has."""
         kinds: dict[str, str] = {}
-        cache = self._kinds
+        objects = self.objects
         for name in names:
-            kind = cache.get((team, name))
-            if kind is None:
-                row = self._db.execute(
-                    "SELECT kind FROM fields WHERE team = ? AND name = ?", (team, name)
-                ).fetchone()
-                if row is None:
-                    continue
-                # A field's kind never changes once created, so it can be cached;
-                # only reset() removes fields, and it clears the cache.
-                kind = cache[(team, name)] = row[0]
-            kinds[name] = kind
+            found = objects.find(team, "custom_field", name)
+            if found is not None:
+                kinds[name] = KINDS[found["type"]]
         return kinds
 
-    def add_fields(self, team: int, kinds: dict[str, str]) -> None:
+    def add_fields(self, team: int, kinds: dict[str, str], at: str) -> None:
         """Stage fields with their kinds (known to :meth:`field_kinds` at once)."""
-        cache = self._kinds
-        staged = self._staged_fields
+        objects = self.objects
         for name, kind in kinds.items():
-            cache[(team, name)] = kind
-            staged.append((team, name, kind))
+            field = {
+                "id": "custom_field_" + new_id(),
+                "name": name,
+                "type": TYPE_OF_KIND[kind],
+                "description": "",
+                "created": at,
+                "updated": at,
+            }
+            objects.put(team, "custom_field", field)
 
     # Events
 
@@ -414,7 +492,7 @@ class Store:
     # Reset
 
     def reset(self, team: int | None) -> None:
-        """Forget contacts, tags, fields and events: of one team, or of all. Teams
+        """Forget contacts, objects, events and messages: of one team, or of all. Teams
         bound by their first request are forgotten too; configured ones stay."""
         with self.write():
             self._db.execute(
@@ -422,18 +500,19 @@ class Store:
                 (self._next_event,),
             )
             if team is None:
-                for table in ("contacts", "tags", "fields", "events"):
+                for table in ("contacts", "events"):
                     self._db.execute(f"DELETE FROM {table}")  # noqa: S608 (our own names)
                 self._db.execute("DELETE FROM teams WHERE configured = 0")
             else:
-                for table in ("contacts", "tags", "fields", "events"):
+                for table in ("contacts", "events"):
                     self._db.execute(f"DELETE FROM {table} WHERE team = ?", (team,))  # noqa: S608
                 self._db.execute("DELETE FROM teams WHERE id = ? AND configured = 0", (team,))
-        # Tags and fields are removed only here: their caches start again. The
-        # addresses of the team (or of all) are gone with its contacts.
-        self._kinds.clear()
-        self._tags.clear()
+            self.objects.reset(team, self._db)
+            self.messages.reset(team)
+        # The addresses and ids of the team (or of all) are gone with its contacts.
         if team is None:
             self._keys.clear()
+            self._eids.clear()
         else:
             self._keys.pop(team, None)
+            self._eids.pop(team, None)

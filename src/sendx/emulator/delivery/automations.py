@@ -15,6 +15,7 @@ import hashlib
 import heapq
 import hmac
 import http.client
+import ipaddress
 import itertools
 import json
 import re
@@ -22,11 +23,12 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sendx.emulator.records import new_id
+from sendx.emulator.store.records import new_id
 
 __all__ = [
     "EVENT_TYPES",
@@ -40,6 +42,7 @@ __all__ = [
     "now_iso",
     "parse_rules",
     "sign",
+    "target_refusal",
 ]
 
 EVENT_TYPES = ("tag_added", "tag_removed", "contact_created")
@@ -138,6 +141,29 @@ def load_rules_file(path: str | Path) -> list[Rule]:
     return parse_rules(document)
 
 
+def target_refusal(url: str, allowed_hosts: frozenset[str]) -> str | None:
+    """Why a webhook may not be called at ``url``, or ``None`` when it may: the emulator
+    calls loopback addresses only (``localhost``, ``*.localhost``, 127.0.0.0/8, ::1)
+    and the hosts allowed with ``--allow-webhook-host``, so that it never becomes a way
+    to reach other machines. Names are not resolved: a name that resolves to loopback
+    must be allowed by name too."""
+    try:
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return "refused: the webhook URL cannot be parsed"
+    if host in allowed_hosts or host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"refused: {host or 'the host'} is not a loopback address; the emulator calls "
+        f"webhooks on this machine only (allow a host with --allow-webhook-host {host or 'HOST'})"
+    )
+
+
 def sign(secret: str, body: bytes) -> str:
     """The ``X-SendX-Signature`` value: ``sha256=`` and the hex HMAC of the body."""
     digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
@@ -172,10 +198,11 @@ def now_iso() -> str:
 
 @dataclass(slots=True, eq=False)  # identity: the queue looks deliveries up by object
 class Delivery:
-    """One webhook call for one event and one rule, with its attempts so far."""
+    """One webhook call for one event and one rule (``rule``, its index) or one REST
+    webhook (``webhook_id``), with its attempts so far."""
 
     id: str
-    rule: int
+    rule: int | None
     event: str
     event_id: int
     team_id: str
@@ -185,11 +212,15 @@ class Delivery:
     signature: str
     state: str = "pending"
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    webhook_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        source: dict[str, Any] = (
+            {"rule": self.rule} if self.webhook_id is None else {"webhook_id": self.webhook_id}
+        )
         return {
             "id": self.id,
-            "rule": self.rule,
+            **source,
             "event": self.event,
             "event_id": self.event_id,
             "team_id": self.team_id,
@@ -209,9 +240,17 @@ class DeliveryQueue:
     """
 
     def __init__(
-        self, *, attempts: int = 5, backoff: float = 0.5, timeout: float = 5.0, workers: int = 2
+        self,
+        *,
+        attempts: int = 5,
+        backoff: float = 0.5,
+        timeout: float = 5.0,
+        workers: int = 2,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
         self.attempts = attempts
+        self.allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
+        """Hosts that webhooks may reach besides loopback ones."""
         self.backoff = backoff
         self.timeout = timeout
         self._workers = workers
@@ -262,6 +301,10 @@ class DeliveryQueue:
                         signature=sign(rule.secret, body),
                     )
                 )
+        self.enqueue(batch)
+
+    def enqueue(self, batch: list[Delivery]) -> None:
+        """Queue deliveries made elsewhere (the REST API's webhooks)."""
         if not batch:
             return
         with self._cond:
@@ -319,19 +362,23 @@ class DeliveryQueue:
                 if self._closed:
                     return
                 _, _, delivery = heapq.heappop(self._heap)
-            attempt = self._attempt(delivery)
+            refusal = target_refusal(delivery.webhook, self.allowed_hosts)
+            attempt = self._attempt(delivery) if refusal is None else self._refused(refusal)
             with self._cond:
                 delivery.attempts.append(attempt)
                 number = len(delivery.attempts)
                 ok = attempt["error"] is None and 200 <= attempt["status"] < 300
                 if ok:
                     delivery.state = "delivered"
-                elif number >= self.attempts:
+                elif refusal is not None or number >= self.attempts:
                     delivery.state = "failed"
                 elif not self._closed and delivery in self._records:
                     due = time.monotonic() + self.backoff * 2 ** (number - 1)
                     heapq.heappush(self._heap, (due, next(self._seq), delivery))
                     self._cond.notify_all()
+
+    def _refused(self, reason: str) -> dict[str, Any]:
+        return {"attempt": 1, "at": now_iso(), "status": None, "error": reason, "duration_ms": 0.0}
 
     def _attempt(self, delivery: Delivery) -> dict[str, Any]:
         started = time.monotonic()

@@ -94,5 +94,66 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP TABLE contacts",
         "ALTER TABLE contacts_v3 RENAME TO contacts",
     ),
+    # Version 4 serves the REST API from the same store. Contacts get their times,
+    # what only REST sets (``extra``, JSON) and a soft delete's time. Every other REST
+    # object is a row of ``objects`` (its data JSON, without its id); the v1
+    # catalogues move there with new ids, so that v1 and REST share them. Rows written
+    # before have no times: they get the migration's.
+    (
+        "ALTER TABLE contacts ADD COLUMN created TEXT",
+        "ALTER TABLE contacts ADD COLUMN updated TEXT",
+        "ALTER TABLE contacts ADD COLUMN extra TEXT",
+        "ALTER TABLE contacts ADD COLUMN deleted TEXT",
+        "UPDATE contacts SET created = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        "UPDATE contacts SET updated = created",
+        """CREATE TABLE objects (
+            team INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (team, kind, id)
+        ) WITHOUT ROWID""",
+        """INSERT INTO objects (team, kind, id, seq, data)
+        SELECT team, 'tag', 'tag_' || hex(randomblob(11)),
+            row_number() OVER (ORDER BY team, name),
+            json_object('name', name, 'created', now.at, 'updated', now.at)
+        FROM tags, (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at) AS now""",
+        """INSERT INTO objects (team, kind, id, seq, data)
+        SELECT team, 'custom_field', 'custom_field_' || hex(randomblob(11)),
+            (SELECT count(*) FROM tags) + row_number() OVER (ORDER BY team, name),
+            json_object('name', name, 'type', CASE kind WHEN 'number' THEN 1 ELSE 0 END,
+                'description', '', 'created', now.at, 'updated', now.at)
+        FROM fields, (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at) AS now""",
+        "DROP TABLE tags",
+        "DROP TABLE fields",
+    ),
+    # Version 5 keeps the mail the REST API captures (transactional sends and
+    # campaigns; nothing is ever sent). What a send or a campaign shares (sender,
+    # subject, bodies with their placeholders, headers, template) is one row of
+    # ``message_contents``; each recipient's message is a row of ``messages`` with
+    # its addresses, the values its placeholders took, and its engagement (a JSON
+    # array of events): a campaign to many contacts stores its bodies once.
+    (
+        """CREATE TABLE message_contents (
+            id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        """CREATE TABLE messages (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            team INTEGER NOT NULL,
+            content INTEGER NOT NULL,
+            recipient TEXT NOT NULL,
+            campaign TEXT,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL,
+            events TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX messages_by_team ON messages (team, seq)",
+        "CREATE INDEX messages_by_recipient ON messages (team, recipient, seq)",
+        "CREATE INDEX messages_by_campaign ON messages (team, campaign)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,6 @@
 """Group commit: the API requests that arrive together share one transaction.
 
-Each request stages its changes (see :class:`sendx.emulator.store.Store`), then
+Each request stages its changes (see :class:`sendx.emulator.store.database.Store`), then
 joins the open group and awaits its commit; none is answered before it. The group
 commits once a turn of the event loop brings it no new request, or after
 :data:`MAX_TURNS` turns; a control-plane read or reset commits it early
@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sendx.emulator.auth import Auth
-from sendx.emulator.store import Store
+from sendx.emulator.http.auth import Auth
+from sendx.emulator.store.database import Store
 
 __all__ = ["MAX_TURNS", "Group", "GroupCommit"]
 

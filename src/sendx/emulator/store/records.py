@@ -7,7 +7,7 @@ import hashlib
 import os
 import string
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = ["ContactRow", "EventRow", "TeamRow", "hash_key", "new_id"]
 
@@ -64,7 +64,16 @@ class TeamRow:
 
 @dataclass(slots=True)
 class ContactRow:
-    """A contact as stored; ``pk`` is ``None`` until it is inserted."""
+    """A contact as stored; ``pk`` is ``None`` until it is inserted.
+
+    ``tags`` are names and ``fields`` are keyed by name, as v1 speaks (the REST API
+    maps them to ids). ``created`` and ``updated`` are set by the store when it stages
+    the contact. ``extra`` holds what only the REST API sets, keyed as on its wire
+    (``lists``, ``unsubscribed``, ``bounced``, ``spam``, ``blocked``, ``dropped``,
+    ``LTV``, ``lastTrackedIp``, ``contactSource``), ``None`` while all are at their
+    defaults; it is replaced, never changed in place. ``deleted`` is the time of a soft
+    delete: such a contact is gone from every read.
+    """
 
     pk: int | None
     email: str
@@ -75,6 +84,10 @@ class ContactRow:
     birthday: str | None = None
     tags: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    created: str | None = None
+    updated: str | None = None
+    extra: dict[str, Any] | None = None
+    deleted: str | None = None
 
 
 class EventRow(NamedTuple):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendx.emulator.openapi_schemas import SCHEMAS, ref
+from sendx.emulator.control.openapi_messages import message_paths
+from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
 
@@ -133,8 +134,8 @@ def _control_paths() -> dict[str, Any]:
         "/_emulator/reset": {
             "post": {
                 "operationId": "reset",
-                "summary": "Forget contacts, tags, fields, events and deliveries, of one "
-                "team or of all; rules and faults stay.",
+                "summary": "Forget contacts, REST objects, events, captured messages and "
+                "deliveries, of one team or of all; rules and faults stay.",
                 "parameters": [_query("team_id", "Only this team.", required=False, minLength=1)],
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),
@@ -190,6 +191,19 @@ def _control_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/_emulator/webhooks": {
+            "get": {
+                "operationId": "webhooks",
+                "summary": "The team's REST webhooks, with the secret each signs with.",
+                "parameters": [team],
+                "responses": {
+                    ok: _answer("The webhooks, oldest first.", "WebhookList"),
+                    "400": _error("team_id is missing, or the query string is not UTF-8."),
+                    **_QUERY_TOO_LONG,
+                },
+            }
+        },
+        **message_paths(),
         "/_emulator/rules": _document_paths("rules", "Rules"),
         "/_emulator/faults": _document_paths("faults", "Faults"),
         "/_emulator/openapi.json": {

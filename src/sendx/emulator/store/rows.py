@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from sendx.emulator.records import ContactRow
+from sendx.emulator.store.records import ContactRow
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -25,6 +25,7 @@ __all__ = [
 _encode = msgspec.json.encode
 _decode_tags = msgspec.json.Decoder(list[str]).decode
 _decode_fields = msgspec.json.Decoder(dict[str, str]).decode
+_decode_extra = _decode_details = msgspec.json.Decoder(dict[str, Any]).decode
 # An events row holds the events of one group for one team. Since schema version 3
 # it is a list of [first_id, at, [[type, email, previous_email, tag, field, value],
 # ...]], one entry per request, its events numbered from first_id: the entries are
@@ -33,7 +34,10 @@ _decode_fields = msgspec.json.Decoder(dict[str, str]).decode
 # (before version 2 without the ``at``: the row's applies).
 _decode_events = msgspec.json.Decoder(list[tuple[Any, ...]]).decode
 
-CONTACT_COLUMNS = "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields"
+CONTACT_COLUMNS = (
+    "id, email, encrypted_id, first_name, last_name, company, birthday, tags, fields, "
+    "created, updated, extra"
+)
 FIND_CONTACT = f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ? AND team = ?"  # noqa: S608
 
 
@@ -50,15 +54,18 @@ def contact_from_row(row: Sequence[Any]) -> ContactRow:
         row[6],
         _decode_tags(row[7]),
         _decode_fields(row[8]),
+        row[9],
+        row[10],
+        None if row[11] is None else _decode_extra(row[11]),
     )
 
 
 # The contact statements, one per combination of NULL optional columns (first name,
-# last name, company, birthday; bit i set when the i-th is None). Python's sqlite3
+# last name, company, birthday, extra, deleted; bit i set when the i-th is None). Python's sqlite3
 # binds None (and bytes) through a slow adapter lookup, about 0.3 us a value; a NULL
 # written in the statement costs nothing, and each text is prepared once and then
 # found in the connection's statement cache.
-_OPTIONAL = ("first_name", "last_name", "company", "birthday")
+_OPTIONAL = ("first_name", "last_name", "company", "birthday", "extra", "deleted")
 
 
 def _values(mask: int) -> str:
@@ -73,12 +80,13 @@ def _sets(mask: int) -> str:
 
 INSERT_CONTACT = tuple(
     "INSERT INTO contacts (id, team, email, email_key, encrypted_id, first_name, "  # noqa: S608
-    f"last_name, company, birthday, tags, fields) VALUES (?, ?, ?, ?, ?, {_values(mask)}, ?, ?)"
+    "last_name, company, birthday, extra, deleted, tags, fields, created, updated) "
+    f"VALUES (?, ?, ?, ?, ?, {_values(mask)}, ?, ?, ?, ?)"
     for mask in range(1 << len(_OPTIONAL))
 )
 UPDATE_CONTACT = tuple(
-    f"UPDATE contacts SET email = ?, email_key = ?, {_sets(mask)}, tags = ?, fields = ? "  # noqa: S608
-    "WHERE id = ? AND team = ?"
+    f"UPDATE contacts SET email = ?, email_key = ?, {_sets(mask)}, tags = ?, fields = ?, "  # noqa: S608
+    "updated = ? WHERE id = ? AND team = ?"
     for mask in range(1 << len(_OPTIONAL))
 )
 
@@ -109,9 +117,20 @@ def contact_params(team: int, contact: ContactRow, new: bool) -> tuple[int, list
         mask |= 8
     else:
         params.append(contact.birthday)
+    if contact.extra is None:
+        mask |= 16
+    else:
+        params.append(_encode(contact.extra).decode())
+    if contact.deleted is None:
+        mask |= 32
+    else:
+        params.append(contact.deleted)
     # Text, not bytes: bytes are bound through the same slow lookup as None.
     params.append(_encode(contact.tags).decode())
     params.append(_encode(contact.fields).decode())
+    if new:
+        params.append(contact.created)
+    params.append(contact.updated)
     if not new:
         params.append(contact.pk)
         params.append(team)
@@ -150,5 +169,7 @@ def _event_wire(event_id: int, event: Sequence[Any], at: str) -> dict[str, Any]:
     if field_name is not None:
         wire["field"] = field_name
         wire["value"] = value
+    elif value is not None:  # the REST API's events keep their details as a JSON object
+        wire.update(_decode_details(value))
     wire["at"] = at
     return wire

@@ -4,6 +4,11 @@ With fixed pairs (``--team TEAM:KEY``) only those are accepted. Without, any
 non-empty team id is accepted and bound to the first API key that succeeds with it;
 another key for that team then gets 401. Keys are kept only as SHA-256 hashes and
 compared in constant time.
+
+The REST API sends only a key (``X-Team-ApiKey``): it names the team it is bound to
+(the oldest one, if a key was bound to several over v1). Without fixed pairs, a key
+seen first over REST binds a team of its own, whose id is ``rest-`` and the first 16
+hex digits of the key's SHA-256: stable, and no secret.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
-from sendx.emulator.records import TeamRow, hash_key
-from sendx.emulator.store import Store
+from sendx.emulator.store.database import Store
+from sendx.emulator.store.records import TeamRow, hash_key
 
-__all__ = ["AUTH_MESSAGE", "Auth", "AuthError", "check_teams"]
+__all__ = ["AUTH_MESSAGE", "Auth", "AuthError", "check_teams", "rest_team_id"]
 
 AUTH_MESSAGE = "The Team ID or API Key specified is not valid"
 _MAX_VERIFIED = 1024
@@ -72,6 +77,11 @@ class Auth:
             teams = [team for team in teams if team.team_id in self._allowed]
         self._teams = {team.team_id: team for team in teams}
         self._verified: dict[tuple[str, bytes], TeamRow] = {}
+        # key hash -> the oldest team bound to it (teams() is ordered by id).
+        self._by_hash: dict[str, TeamRow] = {}
+        for team in teams:
+            self._by_hash.setdefault(team.key_hash, team)
+        self._rest_verified: dict[bytes, TeamRow] = {}
 
     def team(self, team_id: str) -> TeamRow | None:
         """The team with this id, if known (bound or configured)."""
@@ -111,3 +121,34 @@ class Auth:
     def remember(self, team: TeamRow) -> None:
         """Cache a team just bound (:meth:`reload` forgets it if its group fails)."""
         self._teams[team.team_id] = team
+        self._by_hash.setdefault(team.key_hash, team)
+
+    def rest(self, key: bytes | None) -> TeamRow | None:
+        """The team of a REST key, or ``None`` for a key that would bind a team of its
+        own; raises :class:`AuthError` when the key is missing or refused."""
+        if not key:
+            raise AuthError
+        team = self._rest_verified.get(key)
+        if team is not None:
+            return team
+        team = self._by_hash.get(hash_key(key))
+        if team is None:
+            if self._fixed:
+                raise AuthError
+            return None
+        if len(self._rest_verified) >= _MAX_VERIFIED:
+            self._rest_verified.clear()
+        self._rest_verified[key] = team
+        return team
+
+    def bind_rest(self, key: bytes) -> TeamRow:
+        """Stage and remember a team for a key first seen over REST."""
+        key_hash = hash_key(key)
+        team = self._store.bind_team(rest_team_id(key_hash), key_hash)
+        self.remember(team)
+        return team
+
+
+def rest_team_id(key_hash: str) -> str:
+    """The id of the team that a key first seen over REST binds."""
+    return "rest-" + key_hash[:16]

@@ -19,9 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sendx.emulator._http import Scope
-from sendx.emulator.auth import check_teams
-from sendx.emulator.automations import Rule, parse_rules
+from sendx.emulator.delivery.automations import Rule, parse_rules
+from sendx.emulator.http.asgi import Scope
+from sendx.emulator.http.auth import check_teams
 
 __all__ = ["Emulator", "EmulatorUnavailable"]
 
@@ -72,6 +72,10 @@ class Emulator:
     - ``latency_ms``: added to every API request.
     - ``webhook_attempts``, ``webhook_backoff`` (seconds, doubled per retry) and
       ``webhook_timeout`` tune webhook delivery.
+    - ``allow_webhook_hosts``: hosts that webhooks may reach besides loopback ones
+      (any other target is refused without a connection).
+    - ``members``: addresses of the team members every team has over REST, besides
+      its owner.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -89,7 +93,12 @@ class Emulator:
         webhook_attempts: int = 5,
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
+        allow_webhook_hosts: Sequence[str] = (),
+        members: Sequence[str] = (),
     ) -> None:
+        from sendx.emulator.rest.team_members import check_members  # REST loads on use
+
+        self._members = check_members(members)
         self._db_path = os.fspath(db) if db is not None else None
         self._teams = check_teams(teams)
         self._rules: list[Rule] = (
@@ -121,6 +130,11 @@ class Emulator:
         self._port = port
         self._latency_ms = float(latency_ms)
         self._webhook = (webhook_attempts, float(webhook_backoff), float(webhook_timeout))
+        if isinstance(allow_webhook_hosts, str) or not all(
+            isinstance(host, str) and host for host in allow_webhook_hosts
+        ):
+            raise ValueError("allow_webhook_hosts must be a list of host names")
+        self._webhook_hosts = tuple(allow_webhook_hosts)
         self._lock = threading.Lock()
         self._state = "new"
         self._server: Any = None
@@ -192,9 +206,9 @@ class Emulator:
         except ImportError as exc:
             raise EmulatorUnavailable(_INSTALL_HINT) from exc
         from sendx.emulator.app import EmulatorApp
-        from sendx.emulator.auth import Auth
-        from sendx.emulator.automations import DeliveryQueue
-        from sendx.emulator.store import Store
+        from sendx.emulator.delivery.automations import DeliveryQueue
+        from sendx.emulator.http.auth import Auth
+        from sendx.emulator.store.database import Store
 
         if self._db_path is None:
             self._tempdir = tempfile.mkdtemp(prefix="sendx-emulator-")
@@ -203,7 +217,12 @@ class Emulator:
         self._store = Store(self.db_path)
         auth = Auth(self._store, self._teams)
         attempts, backoff, timeout = self._webhook
-        self._deliveries = DeliveryQueue(attempts=attempts, backoff=backoff, timeout=timeout)
+        self._deliveries = DeliveryQueue(
+            attempts=attempts,
+            backoff=backoff,
+            timeout=timeout,
+            allowed_hosts=self._webhook_hosts,
+        )
         registry: dict[Any, Any] = {}
 
         def abort(scope: Scope) -> None:
@@ -219,6 +238,7 @@ class Emulator:
             deliveries=self._deliveries,
             latency_ms=self._latency_ms,
             abort=abort,
+            members=self._members,
         )
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted sockets

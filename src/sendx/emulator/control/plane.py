@@ -2,8 +2,9 @@
 
 ``GET /health``; ``POST /reset`` (all, or ``?team_id=``); ``GET /contacts?team_id=T
 [&email=E]``; ``GET /events?team_id=T[&after=ID]``; ``GET /deliveries[?team_id=T]``;
-``GET|PUT /rules``; ``GET|PUT /faults``; ``GET /openapi.json``. Errors use the API's
-shape ``{"status": "<code>", "message": "..."}``.
+``GET|PUT /rules``; ``GET|PUT /faults``; ``GET /openapi.json``; the captured mail
+(``/messages``, ``/campaigns/{id}/send``: :mod:`sendx.emulator.control.messages`).
+Errors use the API's shape ``{"status": "<code>", "message": "..."}``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from sendx.emulator._http import (
+from sendx.emulator.control.messages import MessageControl
+from sendx.emulator.delivery.automations import RuleError, parse_rules
+from sendx.emulator.http.asgi import (
     MAX_QUERY,
     Disconnected,
     Receive,
@@ -26,8 +29,7 @@ from sendx.emulator._http import (
     read_body,
     respond,
 )
-from sendx.emulator.automations import RuleError, parse_rules
-from sendx.emulator.faults import FaultError, parse_faults
+from sendx.emulator.http.faults import FaultError, parse_faults
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -74,6 +76,7 @@ class Control:
             ("GET", "/contacts"): self._contacts,
             ("GET", "/events"): self._events,
             ("GET", "/deliveries"): self._deliveries,
+            ("GET", "/webhooks"): self._webhooks,
             ("GET", "/rules"): self._get_rules,
             ("PUT", "/rules"): self._put_rules,
             ("GET", "/faults"): self._get_faults,
@@ -81,11 +84,15 @@ class Control:
             ("GET", "/openapi.json"): self._openapi,
         }
         self._paths = {path for _, path in self._routes}
+        self._messages = MessageControl(app)
         self._openapi_body: bytes | None = None
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one control-plane request."""
         path = scope["path"][len(CONTROL_PREFIX) :]
+        if self._messages.owns(path):  # captured mail: routes with ids in the path
+            await self._messages.handle(scope, receive, send, path)
+            return
         method = scope["method"]
         handler = self._routes.get((method, path))
         if handler is None:
@@ -178,6 +185,16 @@ class Control:
     async def _deliveries(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         return 200, {"deliveries": self._app.deliveries.list(query.get("team_id"))}
 
+    async def _webhooks(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        """The team's REST webhooks with the secrets their deliveries are signed with."""
+        app = self._app
+        team = app.auth.team(_required(query, "team_id"))
+        self._commit_waiting()
+        webhooks = app.store.objects.all(team.pk, "webhook") if team is not None else []
+        return 200, {
+            "webhooks": [{"id": w["id"], "url": w["url"], "secret": w["_secret"]} for w in webhooks]
+        }
+
     async def _get_rules(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         return 200, {"rules": [rule.to_json() for rule in self._app.rules]}
 
@@ -205,7 +222,7 @@ class Control:
 
     async def _openapi(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         if self._openapi_body is None:
-            from sendx.emulator.openapi import document
+            from sendx.emulator.control.openapi import document
 
             self._openapi_body = _encode(document())
         return 200, self._openapi_body

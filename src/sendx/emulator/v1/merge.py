@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sendx._validation import is_increment_text
-from sendx.emulator.records import ContactRow, EventRow, new_id
+from sendx.emulator.store.fieldtypes import FieldValueError, check_value
+from sendx.emulator.store.records import ContactRow, EventRow, new_id
 
 __all__ = [
     "MergeError",
@@ -146,6 +147,9 @@ def identify(
             current.birthday if birthday is None else birthday,
             list(current.tags),
             dict(current.fields),
+            current.created,
+            current.updated,
+            current.extra,
         )
         events = []
         result = MergeResult(contact, events, [], {}, False)
@@ -166,7 +170,15 @@ def identify(
                 kind = "number" if is_increment_text(value) else "text"
                 new_fields[name] = kind
             old = values.get(name)
-            new = value if kind == "text" else _number_value(name, old, value)
+            if kind == "text":
+                new = value
+            elif kind == "number":
+                new = _number_value(name, old, value)
+            else:  # a type only the REST API creates: date, boolean, phone
+                try:
+                    new = check_value(kind, name, value)
+                except FieldValueError as exc:
+                    raise MergeError(400, str(exc)) from None
             if new != old:
                 values[name] = new
                 events.append(_new(EventRow, ("field_changed", address, None, None, name, new)))
@@ -188,6 +200,9 @@ def track(
         birthday=current.birthday,
         tags=list(current.tags),
         fields=dict(current.fields),
+        created=current.created,
+        updated=current.updated,
+        extra=current.extra,
     )
     result = MergeResult(contact, [])
     if add_tags:
