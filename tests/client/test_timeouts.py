@@ -189,6 +189,9 @@ def test_aiohttp_exceptions_are_classified() -> None:
     assert classify(aiohttp.ConnectionTimeoutError()).kind is FailureKind.CONNECT_TIMEOUT
     assert classify(aiohttp.SocketTimeoutError()).kind is FailureKind.READ_TIMEOUT
     assert classify(asyncio.TimeoutError()).kind is FailureKind.READ_TIMEOUT
+    # The total timeout before a connection was taken: nothing was sent.
+    assert classify(asyncio.TimeoutError(), connected=False).kind is FailureKind.CONNECT_TIMEOUT
+    assert classify(aiohttp.SocketTimeoutError(), connected=False).kind is FailureKind.READ_TIMEOUT
     reset = aiohttp.ClientOSError(104, "Connection reset by peer at 10.1.2.3")
     failure = classify(reset)
     assert failure.kind is FailureKind.DISCONNECTED
