@@ -7,7 +7,9 @@ first use inside the running event loop, so a client may be built outside one.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import random
+import sys
 import time
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -38,8 +40,15 @@ T = TypeVar("T")
 
 redact_library_logs("aiohttp")
 
-#: Whether the request being sent in this task has a connection yet: the whole
-#: exchange is bounded by one total timeout, which says nothing of where it struck.
+# The deadline of an attempt is an asyncio timeout around the whole exchange: aiohttp's
+# own total timeout does the same at twice the cost per request (it times every read).
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as _time_limit
+else:  # aiohttp installs asyncio.timeout's backport on Python 3.10
+    _time_limit = importlib.import_module("async_timeout").timeout
+
+#: Whether the request being sent in this task has a connection yet: the deadline's
+#: timeout spans the whole exchange and says nothing of where it struck.
 _CONNECTED: ContextVar[bool] = ContextVar("sendx_connected", default=False)
 
 
@@ -67,7 +76,7 @@ def classify(exc: BaseException, *, connected: bool = True) -> Failure:
         kind = FailureKind.CONNECT_TIMEOUT
     elif isinstance(exc, aiohttp.SocketTimeoutError):
         kind = FailureKind.READ_TIMEOUT
-    elif isinstance(exc, asyncio.TimeoutError):  # the deadline (total): sent only if connected
+    elif isinstance(exc, asyncio.TimeoutError):  # the deadline: sent only if connected
         kind = FailureKind.READ_TIMEOUT if connected else FailureKind.CONNECT_TIMEOUT
     else:
         kind = FailureKind.DISCONNECTED
@@ -79,8 +88,8 @@ def _seconds(value: float) -> float | None:
 
 
 async def read_body(response: aiohttp.ClientResponse) -> bytes:
-    """The whole body, at most ``MAX_RESPONSE_BYTES``; the request's total timeout
-    bounds the reading too."""
+    """The whole body, at most ``MAX_RESPONSE_BYTES``; the attempt's deadline bounds
+    the reading too."""
     length = response.content_length
     if length is not None and length > MAX_RESPONSE_BYTES:
         response.close()
@@ -115,6 +124,7 @@ class AsyncShell:
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -140,6 +150,19 @@ class AsyncShell:
         if session is not None:
             await session.close()
 
+    def _client_timeout(self, connect: float, read: float) -> aiohttp.ClientTimeout:
+        key = (connect, read)
+        value = self._timeouts.get(key)
+        if value is None:
+            # No total, no pool timeout: the deadline's timeout bounds the exchange,
+            # the wait for a pooled connection included; only sock_connect is a connect.
+            value = aiohttp.ClientTimeout(
+                total=None, sock_connect=_seconds(connect), sock_read=_seconds(read)
+            )
+            if len(self._timeouts) < 64:  # deadlines cut timeouts; don't grow forever
+                self._timeouts[key] = value
+        return value
+
     def _url(self, call: Call[Any]) -> yarl.URL:
         if call.params:  # per contact: not worth caching
             # encoded=True: yarl would otherwise turn %40 back into @ in the query.
@@ -162,18 +185,20 @@ class AsyncShell:
             if limits is None:
                 raise _core.deadline_error(call, state)
             observer.request(call.method, call.path, state.attempt)
-            # The total bounds the whole exchange by the deadline: the wait for a free
-            # connection, connecting, sending, the status line, headers and body.
-            client_timeout = aiohttp.ClientTimeout(
-                total=state.deadline_at - began,
-                sock_connect=_seconds(limits[0]),
-                sock_read=_seconds(limits[1]),
-            )
             token = _CONNECTED.set(False)
             try:
-                async with session.request(
-                    call.method, url, data=call.body, timeout=client_timeout, allow_redirects=False
-                ) as response:
+                # The deadline bounds the whole exchange: the wait for a free connection,
+                # connecting, sending, the status line, the headers and the body.
+                async with (
+                    _time_limit(state.deadline_at - began),
+                    session.request(
+                        call.method,
+                        url,
+                        data=call.body,
+                        timeout=self._client_timeout(*limits),
+                        allow_redirects=False,
+                    ) as response,
+                ):
                     body = await read_body(response)
             except (aiohttp.ClientError, asyncio.TimeoutError, BodyFailure) as exc:
                 failure = (

@@ -3,7 +3,9 @@ urllib3 logs request lines with their query string (a track's holds the email)."
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 import pytest
 from tests._support.recording_server import RecordingServer, Reply
@@ -14,6 +16,18 @@ from sendx._redact import redact
 
 EMAIL = "private.person@example.com"
 SECRETS = (EMAIL, "private.person%40example.com", "private.person", KEY)
+
+
+@contextlib.contextmanager
+def _debug(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every record at DEBUG and up, whatever levels earlier tests left on the
+    libraries' loggers (swagger_client's ``debug = False`` sets urllib3's to WARNING)."""
+    with (
+        caplog.at_level(logging.DEBUG),
+        caplog.at_level(logging.DEBUG, logger="urllib3"),
+        caplog.at_level(logging.DEBUG, logger="aiohttp"),
+    ):
+        yield
 
 
 def _texts(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -34,7 +48,7 @@ def test_no_record_holds_the_email_or_the_key(
     """At DEBUG, over a real socket: urllib3 still logs each request line, without
     its query string."""
     server.script(Reply(status=503), Reply.json({"status": "200", "data": "success"}))
-    with caplog.at_level(logging.DEBUG):
+    with _debug(caplog):
         driver.track(server.url, EMAIL, add_tags=["x"], client={"headers": {"X-Trace": EMAIL}})
     assert server.requests[0].query_params[1] == ("email", EMAIL)  # it did travel
     _assert_clean(caplog)
@@ -51,7 +65,7 @@ def test_urllib3s_header_warning_loses_the_url_query(
     (url=...)" with the whole URL: the warning stays, the query goes."""
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nno colon here\r\n\r\n"
     server.default = Reply.raw(head + b"{}")
-    with caplog.at_level(logging.DEBUG), sendx.SendX(KEY, TEAM, base_url=server.url) as client:
+    with _debug(caplog), sendx.SendX(KEY, TEAM, base_url=server.url) as client:
         client.contacts.track(EMAIL, add_tags=["x"])
     warnings = [t for t in _texts(caplog) if "Failed to parse headers" in t]
     assert len(warnings) == 1
@@ -83,7 +97,7 @@ def test_a_redacted_traceback_replaces_the_exception(caplog: pytest.LogCaptureFi
     try:
         raise ValueError("GET /x?email=a%40b.co failed")
     except ValueError:
-        with caplog.at_level(logging.DEBUG):
+        with _debug(caplog):
             logger.debug("request to %s", "/x?email=a%40b.co", exc_info=True)
     [record] = caplog.records
     assert record.exc_info is None

@@ -100,7 +100,7 @@ def test_debug_logs_hold_no_email_or_key(
     come without their query string (a track's holds the contact's email)."""
     clean_configuration.debug = True
     server.script(Reply.json({"status": "200", "message": "OK", "data": "success"}))
-    with caplog.at_level(logging.DEBUG):
+    with caplog.at_level(logging.DEBUG):  # debug = True set urllib3's logger to DEBUG
         api.contact_track_post("SECRET-KEY", "T", EMAIL, swagger_client.TrackRequest())
     assert server.requests[0].query_params == [("team_id", "T"), ("email", EMAIL)]
     assert any("contact/track?..." in record.getMessage() for record in caplog.records)
