@@ -4,9 +4,10 @@ and a header block cut short is a broken connection, not an answer.
 urllib3 bounds each socket operation, never an exchange: ``Timeout(read=3)`` (and
 ``total=``, which only shortens the read timeout once) lets a server that drips one
 byte a second hold a call forever. So the connections here cut every wait (the
-connect, the TLS handshake, the send, and each read of the status line, the headers
-and the body) to the time left before the deadline that the caller puts in
-:data:`DEADLINE` around ``urlopen``, and stop reading once it has passed.
+connect, the TLS handshake, and each read of the status line, the headers and the
+body) to the time left before the deadline that the caller puts in :data:`DEADLINE`
+around ``urlopen``, and stop reading once it has passed. Sending a request of a few
+hundred bytes does not wait (the connect timeout, cut to the deadline, bounds it).
 
 http.client also takes an end of stream inside the header block for its end: a cut
 ``Content-Type: app`` gives an answer with no body (and urllib3 logs "Failed to parse
@@ -105,20 +106,19 @@ class _Response(http.client.HTTPResponse):
 class _Connection(HTTPConnection):
     response_class = _Response
 
+    # Connecting waits at most the connect timeout, which the shell cut to the time
+    # left when the attempt began; after a wait for a free connection less is left:
+    # connect within it, and the TLS handshake within what is left after.
     def _new_conn(self) -> socket.socket:
         self.timeout = _cut(self.timeout)
         sock = super()._new_conn()
-        sock.settimeout(_cut(self.timeout))  # the TLS handshake that may follow
+        sock.settimeout(_cut(self.timeout))
         return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        self.timeout = _cut(self.timeout)  # applied to the socket before sending
-        super().request(*args, **kwargs)
 
 
 class _TLSConnection(_Connection, HTTPSConnection):
-    """The same cuts over TLS: the handshake runs between ``_new_conn`` and ``request``
-    (the method resolution order puts HTTPSConnection's own behaviour after them)."""
+    """The same over TLS (the method resolution order puts HTTPSConnection's own
+    behaviour after :class:`_Connection`'s)."""
 
 
 class _Pool(urllib3.HTTPConnectionPool):
