@@ -63,8 +63,10 @@ def classify(exc: Exception) -> Failure:
         kind = FailureKind.CONNECT  # no connection was taken: nothing was sent
     else:
         kind = FailureKind.DISCONNECTED
-        if isinstance(exc.__context__, HeaderBlockCut):
-            return Failure(kind, f"{describe(exc)}: {exc.__context__}")
+        # urllib3 wraps it: ProtocolError("Connection aborted.", HeaderBlockCut(...)).
+        cut = next((arg for arg in exc.args if isinstance(arg, HeaderBlockCut)), None)
+        if cut is not None:
+            return Failure(kind, f"{describe(exc)}: {cut}")
     return Failure(kind, describe(exc))
 
 
@@ -140,7 +142,7 @@ class SyncTransport:
         """Send one request to ``target`` (path and query); urllib3's response.
 
         With ``deadline_at`` (a monotonic time), every wait of the exchange ends by
-        then: to connect, to send, and each read of the answer, body included.
+        then: to connect, and each read of the answer, body included.
         Raises urllib3's ``HTTPError`` subclasses; :func:`classify` tells what they
         mean. Redirects are never followed: the ``api_key`` header would go along.
         """
