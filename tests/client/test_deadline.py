@@ -67,3 +67,25 @@ def test_a_connection_not_made_by_the_deadline_was_not_sent(
         )
     assert caught.value.request_sent is False
     assert "the deadline of 1 s passed before a connection was made" in str(caught.value)
+
+
+def test_a_connection_opened_late_connects_within_what_is_left(unreachable: str) -> None:
+    """A call that waited for a free connection has less left than its connect
+    timeout: the connection it opens gives up when the deadline passes, not 5 s on."""
+    from urllib3.exceptions import ConnectTimeoutError
+
+    from sendx._sync_connections import DEADLINE, connection_pool
+
+    origin = unreachable.removesuffix("/api/v1")
+    pool = connection_pool(origin, maxsize=1, timeout=5.0)
+    connection = pool._new_conn()
+    token = DEADLINE.set(time.monotonic() + 0.5)
+    began = time.monotonic()
+    try:
+        with pytest.raises(ConnectTimeoutError):
+            connection.connect()
+    finally:
+        DEADLINE.reset(token)
+        connection.close()
+        pool.close()
+    assert time.monotonic() - began < 4  # the connect timeout alone would wait 5 s
