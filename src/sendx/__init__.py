@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         SendXError,
+        UnexpectedResponseError,
         UnprocessableEntityError,
     )
     from sendx.models import Contact, Increment, decrement, increment
@@ -72,6 +73,7 @@ __all__ = [
     "SendXError",
     "SpoolLockedError",
     "Timeout",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "__version__",
     "decrement",
@@ -120,6 +122,7 @@ _LAZY: dict[str, str] = {
             "RateLimitError",
             "InternalServerError",
             "InvalidRequestError",
+            "UnexpectedResponseError",
         )
     },
 }

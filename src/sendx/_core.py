@@ -28,13 +28,14 @@ from sendx.errors import (
     APITimeoutError,
     InvalidRequestError,
     SendXError,
+    UnexpectedResponseError,
     error_for_status,
 )
+from sendx.models import envelope_problem
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
     "BodyFailure",
-    "body_deadline_failure",
     "body_size_failure",
     "Call",
     "Done",
@@ -166,8 +167,8 @@ class Failure:
 
 
 class BodyFailure(Exception):
-    """Raised by a shell while reading an answer that must be cut short: too large, or
-    still arriving when the call's deadline passed. Carries the :class:`Failure`."""
+    """Raised by a shell while reading an answer that must be cut short because it is
+    too large. Carries the :class:`Failure`."""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.detail)
@@ -177,11 +178,6 @@ class BodyFailure(Exception):
 def body_size_failure() -> BodyFailure:
     """An answer over :data:`MAX_RESPONSE_BYTES`."""
     return BodyFailure(Failure(FailureKind.TOO_LARGE, f"more than {MAX_RESPONSE_BYTES} bytes"))
-
-
-def body_deadline_failure() -> BodyFailure:
-    """An answer still arriving when the call's deadline passed."""
-    return BodyFailure(Failure(FailureKind.READ_TIMEOUT, "the deadline passed during the answer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,9 +290,19 @@ def after_response(
     wall_now: float,
     random: float,
 ) -> Done[T] | Wait | Fail:
-    """Decide what an answer means: a result, another attempt, or an error."""
+    """Decide what an answer means: a result, another attempt, or an error.
+
+    A 2xx must hold SendX's JSON envelope (204 aside, which has no body): anything
+    else came from whatever answered in SendX's place, and raises at once.
+    """
     if 200 <= status < 300:
-        return Done(call.decode(body))
+        problem = None if status == 204 else envelope_problem(body)
+        if problem is None:
+            try:
+                return Done(call.decode(body))
+            except RecursionError:  # past the depth the envelope check got through
+                problem = "JSON nested too deeply to decode"
+        return Fail(unexpected_response_error(call, state, status, headers, body, problem))
     retry_after = parse_retry_after(
         headers.get("retry-after") or headers.get("Retry-After"), wall_now
     )
@@ -321,11 +327,42 @@ def after_response(
     return _schedule(state, delay, now, f"status {status}", error)
 
 
+def unexpected_response_error(
+    call: Call[Any],
+    state: RetryState,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    problem: str,
+) -> UnexpectedResponseError:
+    """The error for a 2xx answer whose body is not SendX's JSON (``problem`` says how)."""
+    content_type = headers.get("content-type") or headers.get("Content-Type")
+    return UnexpectedResponseError(
+        f"the answer to {call.method} {call.path} (HTTP {status}, "
+        f"{content_type or 'no Content-Type'}) is not SendX's: {problem}, on attempt "
+        f"{state.attempt}. A proxy, a captive portal or a wrong base URL answered in "
+        "SendX's place, and SendX may or may not have applied the call, so it is not "
+        "retried; check base_url / SENDX_BASE_URL and any proxy between this machine "
+        "and SendX",
+        status=status,
+        content_type=content_type,
+        body=body[:1000].decode("utf-8", "replace"),
+    )
+
+
 def after_failure(
     state: RetryState, call: Call[Any], failure: Failure, *, now: float, random: float
 ) -> Wait | Fail:
     """Decide what a transport failure means: another attempt, or an error."""
     kind = failure.kind
+    if kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT) and now >= state.deadline_at:
+        # Each wait is cut to the deadline: a timeout past it is the deadline's doing.
+        wait = (
+            "a connection was made"
+            if kind is FailureKind.CONNECT_TIMEOUT
+            else "the whole answer came"
+        )
+        failure = Failure(kind, f"the deadline of {state.policy.deadline:g} s passed before {wait}")
     error_class = (
         APITimeoutError
         if kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT)
@@ -362,7 +399,7 @@ def _decode_error_body(body: bytes) -> tuple[Any, str | None]:
     when the body is an object holding a string one."""
     try:
         decoded = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # not JSON, or nested past any use
         return body.decode("utf-8", "replace"), None
     message = decoded.get("message") if isinstance(decoded, dict) else None
     return decoded, message if isinstance(message, str) and message.strip() else None

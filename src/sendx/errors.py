@@ -24,6 +24,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "SendXError",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "error_for_status",
 ]
@@ -55,7 +56,8 @@ class InvalidRequestError(SendXError, ValueError):
 
 
 class APIConnectionError(SendXError):
-    """SendX could not be reached, or the connection broke before an answer came.
+    """SendX could not be reached, the connection broke before a whole answer came, or
+    what answered was not SendX.
 
     ``request_sent`` tells whether the request may have reached the server: when it is
     true, the server may have applied it even though no answer arrived.
@@ -71,6 +73,39 @@ class APIConnectionError(SendXError):
 
 class APITimeoutError(APIConnectionError):
     """A connect or read timeout expired, or the client's overall deadline passed."""
+
+
+class UnexpectedResponseError(APIConnectionError):
+    """A 2xx answer that is not SendX's JSON: something else answered in SendX's place
+    (a proxy, a captive portal, a wrong base URL), or the body cannot be decoded.
+
+    SendX may or may not have applied the call, so ``request_sent`` is true. Attributes:
+    ``status`` (int), ``content_type`` (the answer's ``Content-Type``, or ``None``) and
+    ``body`` (the answer's first 1,000 characters, for a look at who answered).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        content_type: str | None = None,
+        body: str = "",
+        request_sent: bool = True,
+    ) -> None:
+        super().__init__(message, request_sent=request_sent)
+        self.status = status
+        self.content_type = content_type
+        self.body = body
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {
+            "status": self.status,
+            "content_type": self.content_type,
+            "body": self.body,
+            "request_sent": self.request_sent,
+        }
+        return (_rebuild, (type(self), self.message, state))
 
 
 class APIStatusError(SendXError):
@@ -189,6 +224,7 @@ for _cls in (
     InvalidRequestError,
     APIConnectionError,
     APITimeoutError,
+    UnexpectedResponseError,
     APIStatusError,
     *_BY_STATUS.values(),
     InternalServerError,
