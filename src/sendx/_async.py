@@ -26,6 +26,7 @@ from sendx._core import (
     Endpoint,
     Failure,
     FailureKind,
+    RestEndpoint,
     Wait,
     body_size_failure,
 )
@@ -116,13 +117,18 @@ class AsyncShell:
         retry: RetryPolicy,
         observer: Observer,
         pool_size: int,
+        rest_endpoint: RestEndpoint | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.rest_endpoint = rest_endpoint
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        # The REST API's headers differ (no api_key): a second session over the same
+        # connector, so that both APIs share one bounded pool.
+        self._rest_session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
@@ -145,7 +151,23 @@ class AsyncShell:
             )
         return session
 
+    def _get_rest_session(self) -> aiohttp.ClientSession:
+        session = self._get_session()
+        rest = self._rest_session
+        if rest is None or rest.closed or rest.connector is not session.connector:
+            if self.rest_endpoint is None:
+                raise RuntimeError("this shell serves the v1 API only")
+            rest = self._rest_session = aiohttp.ClientSession(
+                connector=session.connector,
+                connector_owner=False,
+                headers=self.rest_endpoint.headers,
+            )
+        return rest
+
     async def close(self) -> None:
+        rest, self._rest_session = self._rest_session, None
+        if rest is not None:
+            await rest.close()
         session, self._session = self._session, None
         if session is not None:
             await session.close()
@@ -164,19 +186,24 @@ class AsyncShell:
         return value
 
     def _url(self, call: Call[Any]) -> yarl.URL:
-        if call.params:  # per contact: not worth caching
+        endpoint: Endpoint | RestEndpoint | None = (
+            self.rest_endpoint if call.rest else self.endpoint
+        )
+        if endpoint is None:
+            raise RuntimeError("this shell serves the v1 API only")
+        if call.params or call.rest:  # per contact or per object: not worth caching
             # encoded=True: yarl would otherwise turn %40 back into @ in the query.
-            return yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+            return yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
         url = self._urls.get(call.path)
         if url is None:
-            url = yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+            url = yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
             self._urls[call.path] = url
         return url
 
     async def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
         observer = self.observer
-        session = self._get_session()
+        session = self._get_rest_session() if call.rest else self._get_session()
         url = self._url(call)
         state = _core.start(self.retry, time.monotonic())
         while True:

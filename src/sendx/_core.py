@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import msgspec
 
-from sendx._config import Settings
+from sendx._config import Settings, missing_team_error
 from sendx._policies import NOT_APPLIED_STATUSES, RETRYABLE_STATUSES, RetryPolicy, Timeout
 from sendx._version import __version__
 from sendx.errors import (
@@ -31,7 +31,7 @@ from sendx.errors import (
     UnexpectedResponseError,
     error_for_status,
 )
-from sendx.models import envelope_problem
+from sendx.models import NotAnAnswer, envelope_problem
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
@@ -40,6 +40,7 @@ __all__ = [
     "Call",
     "Done",
     "Endpoint",
+    "RestEndpoint",
     "Fail",
     "Failure",
     "FailureKind",
@@ -66,9 +67,12 @@ def user_agent() -> str:
 class Call(Generic[T]):
     """One API call, described: built by a resource, sent by a shell.
 
-    ``params`` follow ``team_id`` in the query string. ``idempotent`` says whether the
-    call may be sent twice safely; a call that is not is retried only where the server
-    surely did not apply it. ``decode`` turns a 2xx body into the result.
+    ``params`` follow ``team_id`` in the query string (v1) or make it (REST).
+    ``idempotent`` says whether the call may be sent twice safely; a call that is not
+    is retried only where the server surely did not apply it. ``decode`` turns a 2xx
+    body into the result; it raises :class:`~sendx.models.NotAnAnswer` for a body that
+    is not SendX's. ``rest`` sends the call to the REST API (``rest_base_url``, the
+    ``X-Team-ApiKey`` header, no team id) instead of v1.
     """
 
     method: str
@@ -77,12 +81,22 @@ class Call(Generic[T]):
     body: bytes | None
     idempotent: bool
     decode: Callable[[bytes], T]
+    rest: bool = False
 
 
 #: Headers the client owns: a user's ``headers=`` may not set them, so the key is sent
-#: once, only as ``api_key``, and no ``Authorization`` header is ever sent.
+#: once, only as ``api_key`` (v1) or ``X-Team-ApiKey`` (REST), and no ``Authorization``
+#: header is ever sent.
 RESERVED_HEADERS = frozenset(
-    {"api_key", "authorization", "host", "content-length", "content-type", "transfer-encoding"}
+    {
+        "api_key",
+        "x-team-apikey",
+        "authorization",
+        "host",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+    }
 )
 
 
@@ -96,7 +110,8 @@ def check_extra_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
         if name.strip().lower() in RESERVED_HEADERS:
             raise InvalidRequestError(
                 f"headers may not set {name!r}, a header the client controls; the API "
-                "key is sent only as the api_key header, from api_key / SENDX_API_KEY",
+                "key is sent only as the api_key (v1) or X-Team-ApiKey (REST) header, from "
+                "api_key / SENDX_API_KEY",
                 field="headers",
             )
         if any(ch in name + value for ch in "\r\n\x00") or not name.strip():
@@ -108,7 +123,7 @@ def check_extra_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
 
 
 class Endpoint:
-    """The fixed part of every request to one SendX account: URL prefix and headers."""
+    """The fixed part of every v1 request to one SendX account: URL prefix and headers."""
 
     __slots__ = ("_team_query", "base_url", "headers", "origin", "path_prefix")
 
@@ -119,7 +134,8 @@ class Endpoint:
         self.base_url = settings.base_url
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.path_prefix = parts.path
-        self._team_query = urlencode({"team_id": settings.team_id})
+        team = settings.team_id
+        self._team_query = None if team is None else urlencode({"team_id": team})
         self.headers: dict[str, str] = {
             "api_key": settings.api_key,
             "Accept": "application/json",
@@ -131,11 +147,44 @@ class Endpoint:
 
     def target(self, call: Call[Any]) -> str:
         """Path and query of ``call``: ``/api/v1/contact/track?team_id=T&email=E``,
-        form-encoded (``@`` is ``%40``, ``+`` is ``%2B``, a space is ``+``)."""
+        form-encoded (``@`` is ``%40``, ``+`` is ``%2B``, a space is ``+``). Raises
+        ``InvalidRequestError`` on a client without a team id."""
         query = self._team_query
+        if query is None:
+            raise missing_team_error()
         if call.params:
             query = f"{query}&{urlencode(call.params)}"
         return f"{self.path_prefix}{call.path}?{query}"
+
+
+class RestEndpoint:
+    """The fixed part of every REST request: URL prefix and headers (the key as
+    ``X-Team-ApiKey``; nothing of v1's auth)."""
+
+    __slots__ = ("base_url", "headers", "origin", "path_prefix")
+
+    def __init__(
+        self, settings: Settings, *, user_agent: str, extra_headers: Mapping[str, str] | None = None
+    ) -> None:
+        parts = urlsplit(settings.rest_base_url)
+        self.base_url = settings.rest_base_url
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.path_prefix = parts.path
+        self.headers: dict[str, str] = {
+            "X-Team-ApiKey": settings.api_key,
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+            "Content-Type": "application/json",
+            "User-Agent": user_agent,
+            **check_extra_headers(extra_headers),
+        }
+
+    def target(self, call: Call[Any]) -> str:
+        """Path and query of ``call``: ``/api/v1/rest/contact?offset=0&limit=100``; the
+        path's segments are already quoted by the resource."""
+        if call.params:
+            return f"{self.path_prefix}{call.path}?{urlencode(call.params)}"
+        return f"{self.path_prefix}{call.path}"
 
 
 #: The largest answer a client reads. SendX's answers are well under a kilobyte; a
@@ -296,12 +345,15 @@ def after_response(
     else came from whatever answered in SendX's place, and raises at once.
     """
     if 200 <= status < 300:
-        problem = None if status == 204 else envelope_problem(body)
+        # A REST answer's decoder checks its shape itself (an object, or an array).
+        problem = None if status == 204 or call.rest else envelope_problem(body)
         if problem is None:
             try:
                 return Done(call.decode(body))
             except RecursionError:  # past the depth the envelope check got through
                 problem = "JSON nested too deeply to decode"
+            except NotAnAnswer as exc:
+                problem = str(exc)
         return Fail(unexpected_response_error(call, state, status, headers, body, problem))
     retry_after = parse_retry_after(
         headers.get("retry-after") or headers.get("Retry-After"), wall_now

@@ -8,6 +8,7 @@ Its connections (``_sync_connections``) keep every wait within the call's deadli
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from sendx._core import (
     Endpoint,
     Failure,
     FailureKind,
+    RestEndpoint,
     Wait,
     body_size_failure,
 )
@@ -164,7 +166,8 @@ class SyncTransport:
 
 
 class SyncShell:
-    """The retry loop of :class:`sendx.SendX` around one :class:`SyncTransport`."""
+    """The retry loop of :class:`sendx.SendX` around one :class:`SyncTransport` per
+    API: v1's, and the REST API's (made at the first REST call)."""
 
     def __init__(
         self,
@@ -174,17 +177,36 @@ class SyncShell:
         retry: RetryPolicy,
         observer: Observer,
         pool_size: int,
+        rest_endpoint: RestEndpoint | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.rest_endpoint = rest_endpoint
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
         self.transport = SyncTransport(endpoint.origin, pool_size=pool_size)
+        self._pool_size = pool_size
+        self._rest_transport: SyncTransport | None = None
+        self._rest_lock = threading.Lock()
         self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
 
     def close(self) -> None:
         """Close pooled connections; a later request opens new ones."""
         self.transport.close()
+        if self._rest_transport is not None:
+            self._rest_transport.close()
+
+    def _rest(self) -> tuple[RestEndpoint, SyncTransport]:
+        endpoint = self.rest_endpoint
+        if endpoint is None:
+            raise RuntimeError("this shell serves the v1 API only")
+        transport = self._rest_transport
+        if transport is None:
+            with self._rest_lock:  # one pool, however many threads make the first call
+                if self._rest_transport is None:
+                    self._rest_transport = SyncTransport(endpoint.origin, pool_size=self._pool_size)
+                transport = self._rest_transport
+        return endpoint, transport
 
     def _urllib3_timeout(self, connect: float, read: float) -> urllib3.Timeout:
         key = (connect, read)
@@ -197,7 +219,12 @@ class SyncShell:
 
     def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
-        endpoint, observer, send = self.endpoint, self.observer, self.transport.send
+        endpoint: Endpoint | RestEndpoint
+        if call.rest:
+            endpoint, transport = self._rest()
+        else:
+            endpoint, transport = self.endpoint, self.transport
+        observer, send = self.observer, transport.send
         target = endpoint.target(call)
         state = _core.start(self.retry, time.monotonic())
         while True:

@@ -19,6 +19,7 @@ __all__ = [
     "Contact",
     "ContactRequest",
     "Increment",
+    "NotAnAnswer",
     "TrackRequest",
     "contact_from_wire",
     "custom_field_to_wire",
@@ -204,6 +205,12 @@ class _AnyObject(msgspec.Struct):
 
 
 _OBJECT_DECODER = msgspec.json.Decoder(_AnyObject)
+
+
+class NotAnAnswer(ValueError):
+    """Raised by a decoder for a 2xx body that is not SendX's (not JSON, or JSON of
+    another shape): the message says how. The core makes it an
+    :class:`~sendx.errors.UnexpectedResponseError`."""
 
 
 def envelope_problem(body: bytes) -> str | None:
