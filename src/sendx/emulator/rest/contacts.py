@@ -29,7 +29,7 @@ from msgspec import UNSET, UnsetType
 
 from sendx._validation import check_email
 from sendx.emulator.rest.errors import NOT_FOUND, RestError
-from sendx.emulator.rest.ids import body_id, field_key
+from sendx.emulator.rest.ids import PATH_ID_PATTERN, body_id, field_key
 from sendx.emulator.rest.request import Reply, Request
 from sendx.emulator.rest.routing import Param, Route
 from sendx.emulator.rest.schema import (
@@ -64,6 +64,10 @@ FieldValues = dict[Annotated[str, id_meta("(custom_)?field_")], str]
 AnyTagId = Annotated[str, msgspec.Meta(max_length=255)]
 ListRef = Annotated[str, id_meta("list_", optional=True)]
 Ip = Annotated[str, msgspec.Meta(extra_json_schema={"format": "ipv4"})]
+#: identify's names and company, of at most 255 characters (checked by ``_name``).
+NameOrNone = Annotated[str, msgspec.Meta(extra_json_schema={"maxLength": MAX_NAME})] | None
+#: A tag or field named in identify or track: not blank (checked by the handlers).
+Named = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": r"\S"})]
 
 
 class ContactBody(msgspec.Struct, rename="camel"):
@@ -120,11 +124,11 @@ class IdentifyBody(msgspec.Struct, rename="camel"):
     """identify: the v1 call, tags and fields by name."""
 
     email: Email
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    custom_fields: dict[str, str] | None = None
-    tags: list[str] | None = None
+    first_name: NameOrNone = None
+    last_name: NameOrNone = None
+    company: NameOrNone = None
+    custom_fields: dict[Named, str] | None = None
+    tags: list[Named] | None = None
     new_email: Email | None = None
     lists: list[ListRef] | None = None
 
@@ -133,8 +137,8 @@ class TrackBody(msgspec.Struct, rename="camel"):
     """track: tags added, then removed, by name."""
 
     email: Email
-    add_tags: list[str] | None = None
-    remove_tags: list[str] | None = None
+    add_tags: list[Named] | None = None
+    remove_tags: list[Named] | None = None
 
 
 # The wire form
@@ -526,6 +530,12 @@ SEARCH = Param(
     {"type": "string", "minLength": MIN_SEARCH, "maxLength": MAX_NAME},
     "Only contacts whose first name, last name or address holds this, any case.",
 )
+IDENTIFIER = Param(
+    "identifier",
+    {"type": "string", "pattern": f"{PATH_ID_PATTERN}|@"},
+    "The contact's id, or its address (any case).",
+    required=True,
+)
 ROUTES = [
     Route(
         "GET",
@@ -576,10 +586,17 @@ ROUTES = [
         unsubscribe_contact,
         "unsubscribeContact",
         answer=Message,
+        params=(IDENTIFIER,),
         errors=_ERRORS,
     ),
     Route(
-        "GET", "/contact/{identifier}", get_contact, "getContact", answer=ContactOut, errors=_ERRORS
+        "GET",
+        "/contact/{identifier}",
+        get_contact,
+        "getContact",
+        answer=ContactOut,
+        params=(IDENTIFIER,),
+        errors=_ERRORS,
     ),
     Route(
         "PUT",
@@ -588,6 +605,7 @@ ROUTES = [
         "updateContact",
         body=ContactUpdate,
         answer=ContactOut,
+        params=(IDENTIFIER,),
         errors=(400, 401, 404, 409, 422),
     ),
     Route(
@@ -596,6 +614,7 @@ ROUTES = [
         delete_contact,
         "deleteContact",
         answer=Deleted,
+        params=(IDENTIFIER,),
         errors=_ERRORS,
     ),
 ]
