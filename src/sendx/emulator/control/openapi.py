@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sendx.emulator.control.openapi_rest import SECURITY_SCHEMES, rest_paths, rest_schemas
 from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
@@ -235,6 +236,9 @@ def document() -> dict[str, Any]:
             "description": "The SendX v1 identify and track endpoints as the sendx "
             "emulator serves them, and its control plane under /_emulator (no auth).",
         },
-        "paths": {**_api_paths(), **_control_paths()},
-        "components": {"schemas": SCHEMAS},
+        "paths": {**_api_paths(), **rest_paths(), **_control_paths()},
+        "components": {
+            "schemas": {**SCHEMAS, **rest_schemas()},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }
