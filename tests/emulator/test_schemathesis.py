@@ -41,6 +41,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/_emulator/contacts"): {"query": {"team_id": TEAM}},
     ("GET", "/_emulator/events"): {"query": {"team_id": TEAM}},
     ("GET", "/_emulator/deliveries"): {},
+    ("GET", "/_emulator/webhooks"): {},
     ("GET", "/_emulator/rules"): {},
     ("PUT", "/_emulator/rules"): {},
     ("GET", "/_emulator/faults"): {},

@@ -87,6 +87,14 @@ def register(subparsers: Any) -> None:
         metavar="MS",
         help="wait before the first retry, doubled for each next one (default: 500)",
     )
+    parser.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host that webhooks may reach besides this machine's loopback addresses "
+        "(repeatable); others are refused, never connected to",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -116,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
+            allow_webhook_hosts=args.allow_webhook_host,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

@@ -191,6 +191,18 @@ def _control_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/_emulator/webhooks": {
+            "get": {
+                "operationId": "webhooks",
+                "summary": "The team's REST webhooks, with the secret each signs with.",
+                "parameters": [team],
+                "responses": {
+                    ok: _answer("The webhooks, oldest first.", "WebhookList"),
+                    "400": _error("team_id is missing, or the query string is not UTF-8."),
+                    **_QUERY_TOO_LONG,
+                },
+            }
+        },
         "/_emulator/rules": _document_paths("rules", "Rules"),
         "/_emulator/faults": _document_paths("faults", "Faults"),
         "/_emulator/openapi.json": {

@@ -172,9 +172,10 @@ SCHEMAS: dict[str, Any] = {
     },
     "Delivery": {
         "type": "object",
+        "description": "A delivery for a v1 rule (rule: its index) or a REST webhook "
+        "(webhook_id).",
         "required": [
             "id",
-            "rule",
             "event",
             "event_id",
             "team_id",
@@ -186,13 +187,32 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "string"},
             "rule": {"type": "integer", "minimum": 0},
-            "event": {"type": "string", "enum": list(EVENT_TYPES)},
+            "webhook_id": {"type": "string", "pattern": "^webhook_[a-zA-Z0-9]{22}$"},
+            "event": {"type": "string"},
             "event_id": {"type": "integer"},
             "team_id": {"type": "string"},
             "tag": {"type": "string", "nullable": True},
             "webhook": {"type": "string"},
             "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
             "attempts": {"type": "array", "items": ref("Attempt")},
+        },
+    },
+    "WebhookList": {
+        "type": "object",
+        "required": ["webhooks"],
+        "properties": {
+            "webhooks": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "url", "secret"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "url": {"type": "string"},
+                        "secret": {"type": "string"},
+                    },
+                },
+            }
         },
     },
     "DeliveryList": {

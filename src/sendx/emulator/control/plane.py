@@ -74,6 +74,7 @@ class Control:
             ("GET", "/contacts"): self._contacts,
             ("GET", "/events"): self._events,
             ("GET", "/deliveries"): self._deliveries,
+            ("GET", "/webhooks"): self._webhooks,
             ("GET", "/rules"): self._get_rules,
             ("PUT", "/rules"): self._put_rules,
             ("GET", "/faults"): self._get_faults,
@@ -177,6 +178,16 @@ class Control:
 
     async def _deliveries(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         return 200, {"deliveries": self._app.deliveries.list(query.get("team_id"))}
+
+    async def _webhooks(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        """The team's REST webhooks with the secrets their deliveries are signed with."""
+        app = self._app
+        team = app.auth.team(_required(query, "team_id"))
+        self._commit_waiting()
+        webhooks = app.store.objects.all(team.pk, "webhook") if team is not None else []
+        return 200, {
+            "webhooks": [{"id": w["id"], "url": w["url"], "secret": w["_secret"]} for w in webhooks]
+        }
 
     async def _get_rules(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         return 200, {"rules": [rule.to_json() for rule in self._app.rules]}

@@ -72,6 +72,8 @@ class Emulator:
     - ``latency_ms``: added to every API request.
     - ``webhook_attempts``, ``webhook_backoff`` (seconds, doubled per retry) and
       ``webhook_timeout`` tune webhook delivery.
+    - ``allow_webhook_hosts``: hosts that webhooks may reach besides loopback ones
+      (any other target is refused without a connection).
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -89,6 +91,7 @@ class Emulator:
         webhook_attempts: int = 5,
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
+        allow_webhook_hosts: Sequence[str] = (),
     ) -> None:
         self._db_path = os.fspath(db) if db is not None else None
         self._teams = check_teams(teams)
@@ -121,6 +124,11 @@ class Emulator:
         self._port = port
         self._latency_ms = float(latency_ms)
         self._webhook = (webhook_attempts, float(webhook_backoff), float(webhook_timeout))
+        if isinstance(allow_webhook_hosts, str) or not all(
+            isinstance(host, str) and host for host in allow_webhook_hosts
+        ):
+            raise ValueError("allow_webhook_hosts must be a list of host names")
+        self._webhook_hosts = tuple(allow_webhook_hosts)
         self._lock = threading.Lock()
         self._state = "new"
         self._server: Any = None
@@ -203,7 +211,12 @@ class Emulator:
         self._store = Store(self.db_path)
         auth = Auth(self._store, self._teams)
         attempts, backoff, timeout = self._webhook
-        self._deliveries = DeliveryQueue(attempts=attempts, backoff=backoff, timeout=timeout)
+        self._deliveries = DeliveryQueue(
+            attempts=attempts,
+            backoff=backoff,
+            timeout=timeout,
+            allowed_hosts=self._webhook_hosts,
+        )
         registry: dict[Any, Any] = {}
 
         def abort(scope: Scope) -> None:
