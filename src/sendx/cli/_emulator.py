@@ -95,6 +95,13 @@ def register(subparsers: Any) -> None:
         help="a host that webhooks may reach besides this machine's loopback addresses "
         "(repeatable); others are refused, never connected to",
     )
+    parser.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="EMAIL",
+        help="a team member every team has over REST, besides its owner (repeatable)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -125,6 +132,7 @@ def _run(args: argparse.Namespace) -> int:
             webhook_attempts=args.webhook_attempts,
             webhook_backoff=args.webhook_backoff / 1000.0,
             allow_webhook_hosts=args.allow_webhook_host,
+            members=args.member,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

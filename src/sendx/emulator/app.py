@@ -151,6 +151,7 @@ class EmulatorApp:
         deliveries: DeliveryQueue,
         latency_ms: float = 0.0,
         abort: Callable[[Scope], None] | None = None,
+        members: Sequence[str] = (),
     ) -> None:
         from sendx.emulator.control.plane import Control  # the control plane needs this module
 
@@ -160,6 +161,8 @@ class EmulatorApp:
         self.deliveries = deliveries
         self.faults = FaultSet()
         self.latency_s = latency_ms / 1000.0
+        self.members = tuple(members)
+        """The team members every team has besides its owner (their addresses)."""
         self.groups = GroupCommit(store, auth)
         self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort

@@ -172,8 +172,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Delivery": {
         "type": "object",
-        "description": "A delivery for a v1 rule (rule: its index) or a REST webhook "
-        "(webhook_id).",
+        "description": "A delivery for a v1 rule (rule: its index) or a REST webhook (webhook_id).",
         "required": [
             "id",
             "event",

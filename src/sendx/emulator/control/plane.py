@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from sendx.emulator.control.messages import MessageControl
 from sendx.emulator.delivery.automations import RuleError, parse_rules
 from sendx.emulator.http.asgi import (
     MAX_QUERY,
@@ -82,11 +83,15 @@ class Control:
             ("GET", "/openapi.json"): self._openapi,
         }
         self._paths = {path for _, path in self._routes}
+        self._messages = MessageControl(app)
         self._openapi_body: bytes | None = None
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one control-plane request."""
         path = scope["path"][len(CONTROL_PREFIX) :]
+        if self._messages.owns(path):  # captured mail: routes with ids in the path
+            await self._messages.handle(scope, receive, send, path)
+            return
         method = scope["method"]
         handler = self._routes.get((method, path))
         if handler is None:

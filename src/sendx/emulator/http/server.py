@@ -74,6 +74,8 @@ class Emulator:
       ``webhook_timeout`` tune webhook delivery.
     - ``allow_webhook_hosts``: hosts that webhooks may reach besides loopback ones
       (any other target is refused without a connection).
+    - ``members``: addresses of the team members every team has over REST, besides
+      its owner.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
     ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
@@ -92,7 +94,11 @@ class Emulator:
         webhook_backoff: float = 0.5,
         webhook_timeout: float = 5.0,
         allow_webhook_hosts: Sequence[str] = (),
+        members: Sequence[str] = (),
     ) -> None:
+        from sendx.emulator.rest.team_members import check_members  # REST loads on use
+
+        self._members = check_members(members)
         self._db_path = os.fspath(db) if db is not None else None
         self._teams = check_teams(teams)
         self._rules: list[Rule] = (
@@ -232,6 +238,7 @@ class Emulator:
             deliveries=self._deliveries,
             latency_ms=self._latency_ms,
             abort=abort,
+            members=self._members,
         )
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted sockets

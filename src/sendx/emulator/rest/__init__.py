@@ -23,8 +23,18 @@ FAMILIES = (
     "contacts",
     "lists",
     "tags",
+    "senders",
+    "templates",
     "custom_fields",
     "webhooks",
+    "transactional",
+    "campaigns",
+    "events",
+    "reports",
+    "posts",
+    "post_categories",
+    "post_tags",
+    "team_members",
 )
 
 

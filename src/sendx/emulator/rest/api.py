@@ -93,6 +93,29 @@ class RestApi:
             query = parse_query(scope)
         except ValueError:
             raise RestError(400, "the query string is not valid UTF-8") from None
+        if route.key:
+            team, body, bound = await self._key_team(scope, receive, method, key, length)
+            writes = bound or method != "GET"
+        else:
+            # A postback URL, which third parties call without the header: the team is
+            # named by team_id. A GET that writes.
+            team, body, writes = self._query_team(query, key), b"", True
+        at = now_iso()
+        reply = route.handler(Request(self, team, method, params, query, body, at))
+        if writes or self.groups.waiting is not None:
+            group = self.groups.join()
+            await group.done
+            if group.error is not None:
+                raise RestError(500, f"the emulator could not commit: {group.error}")
+        if reply.after is not None:
+            reply.after()
+        return reply.status, reply.payload
+
+    async def _key_team(
+        self, scope: Scope, receive: Receive, method: str, key: bytes | None, length: bytes | None
+    ) -> tuple[TeamRow, bytes, bool]:
+        """The team of the ``X-Team-ApiKey`` (401 without one), the body, and whether
+        the key bound a new team."""
         try:
             team = self.auth.rest(key)
         except AuthError:
@@ -108,19 +131,27 @@ class RestApi:
             team = self.auth.rest(key)
         except AuthError:
             raise RestError(401, AUTH_MESSAGE) from None
-        bound = team is None
         if team is None:
-            team = self.auth.bind_rest(key)
-        at = now_iso()
-        reply = route.handler(Request(self, team, method, params, query, body, at))
-        if bound or method != "GET" or self.groups.waiting is not None:
-            group = self.groups.join()
-            await group.done
-            if group.error is not None:
-                raise RestError(500, f"the emulator could not commit: {group.error}")
-        if reply.after is not None:
-            reply.after()
-        return reply.status, reply.payload
+            return self.auth.bind_rest(key), body, True
+        return team, body, False
+
+    def _query_team(self, query: dict[str, str], key: bytes | None) -> TeamRow:
+        """The team named by ``team_id`` (400 without one, 401 for a team the emulator
+        does not know); a key sent too must be that team's (401 otherwise)."""
+        team_id = query.get("team_id")
+        if not team_id:
+            raise RestError(400, "team_id is required")
+        team = self.auth.team(team_id)
+        if team is None:
+            raise RestError(401, AUTH_MESSAGE)
+        if key:
+            try:
+                keyed = self.auth.rest(key)
+            except AuthError:
+                raise RestError(401, AUTH_MESSAGE) from None
+            if keyed is None or keyed.pk != team.pk:
+                raise RestError(401, AUTH_MESSAGE)
+        return team
 
     def notifier(
         self,

@@ -7,11 +7,14 @@ create and update bodies, its wire form) and gets its five routes. The rules:
 - create answers 201 with the object; a unique property (a name) already taken in the
   team is refused with the family's status (403 for most, as SendX's spec says);
 - update is partial: properties absent from the body are kept; renaming onto a taken
-  name is refused the same way;
+  name is refused the same way (with another status where SendX's spec says another:
+  post tags answer 403 on create, 409 on update);
 - delete answers ``{"status": "success", ...}``, and the family's ``on_delete`` hook
   undoes what referred to the object (a deleted tag leaves every contact);
 - list pages with ``offset``/``limit`` (the family's default and maximum), oldest
-  first, or answers every object when the family has no paging (senders, webhooks).
+  first, or answers every object when the family has no paging (senders, webhooks);
+  a family with ``search`` takes ``search`` (2 to 100 characters): only the objects
+  whose name holds it, in any case.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import msgspec
 
 from sendx.emulator.rest.errors import NOT_FOUND, RestError
 from sendx.emulator.rest.request import Reply, Request, deleted
-from sendx.emulator.rest.routing import Route
+from sendx.emulator.rest.routing import Param, Route
 from sendx.emulator.rest.schema import OFFSET, Deleted, limit
 from sendx.emulator.store.objects import UNIQUE
 from sendx.emulator.store.records import new_id
@@ -32,6 +35,13 @@ from sendx.emulator.store.records import new_id
 __all__ = ["Collection", "given"]
 
 Obj = dict[str, Any]
+
+MIN_SEARCH, MAX_SEARCH = 2, 100
+SEARCH = Param(
+    "search",
+    {"type": "string", "minLength": MIN_SEARCH, "maxLength": MAX_SEARCH},
+    "Only the objects whose name holds this, in any case.",
+)
 
 
 def given(struct: msgspec.Struct) -> dict[str, Any]:
@@ -68,6 +78,8 @@ class Collection:
     page: tuple[int, int] | None = (10, 100)
     taken_status: int = 403
     taken_message: str = "Resource with this name already exists"
+    taken_on_update: int | None = None  # when the update's status differs from create's
+    search: bool = False
     on_delete: Callable[[Request, Obj], None] | None = None
     on_update: Callable[[Request, Obj, Obj], None] | None = None
     plural: str | None = None
@@ -81,6 +93,7 @@ class Collection:
         if self.update is not None:
             links.append((f"update{name}", f"update{name}", by_id))
         paged = () if self.page is None else (OFFSET, limit(*self.page))
+        query = (*paged, SEARCH) if self.search else paged
         taken = self.taken_status
         found = [
             Route(
@@ -89,8 +102,8 @@ class Collection:
                 self.list,
                 f"getAll{plural}",
                 answer=list[self.answer],  # type: ignore[name-defined]
-                query=paged,
-                errors=(400, 401) if paged else (401,),
+                query=query,
+                errors=(400, 401) if query else (401,),
             ),
             Route(
                 "POST",
@@ -117,7 +130,7 @@ class Collection:
                     f"update{name}",
                     body=self.update,
                     answer=self.answer,
-                    errors=(400, 401, taken, 404, 422),
+                    errors=(400, 401, self._taken_on_update, 404, 422),
                 )
             )
         return found
@@ -126,6 +139,8 @@ class Collection:
 
     def list(self, request: Request) -> Reply:
         items = request.objects.all(request.team.pk, self.kind)
+        if self.search:
+            items = _matching(request, items)
         if self.page is not None:
             items = request.page(*self.page).slice(items)
         return Reply(200, [self._wire(request, obj) for obj in items])
@@ -140,7 +155,7 @@ class Collection:
             obj.setdefault(key, value)
         if self.check is not None:
             obj.update(self.check(request, properties, None))
-        self._free(request, obj, None)
+        self._free(request, obj, None, self.taken_status)
         obj["created"] = obj["updated"] = request.at
         request.objects.put(request.team.pk, self.kind, obj)
         return Reply(201, self._wire(request, obj))
@@ -152,7 +167,7 @@ class Collection:
         obj = {**current, **properties}
         if self.check is not None:
             obj.update(self.check(request, properties, current))
-        self._free(request, obj, current)
+        self._free(request, obj, current, self._taken_on_update)
         obj["updated"] = request.at
         if self.on_update is not None:
             self.on_update(request, current, obj)
@@ -175,15 +190,31 @@ class Collection:
             raise RestError(404, NOT_FOUND)
         return obj
 
-    def _free(self, request: Request, obj: Obj, current: Obj | None) -> None:
+    @property
+    def _taken_on_update(self) -> int:
+        return self.taken_status if self.taken_on_update is None else self.taken_on_update
+
+    def _free(self, request: Request, obj: Obj, current: Obj | None, status: int) -> None:
         unique = UNIQUE.get(self.kind)
         if unique is None or unique not in obj:
             return
         holder = request.objects.find(request.team.pk, self.kind, obj[unique])
         if holder is not None and (current is None or holder["id"] != current["id"]):
-            raise RestError(self.taken_status, self.taken_message)
+            raise RestError(status, self.taken_message)
 
     def _wire(self, request: Request, obj: Obj) -> Obj:
         if self.wire is not None:
             return self.wire(request, obj)
         return {key: value for key, value in obj.items() if not key.startswith("_")}
+
+
+def _matching(request: Request, items: list[Obj]) -> list[Obj]:
+    """The objects whose name holds the query's ``search``, in any case (all of them
+    without one); 400 for a search out of its bounds."""
+    search = request.query.get("search")
+    if search is None:
+        return items
+    if not MIN_SEARCH <= len(search) <= MAX_SEARCH:
+        raise RestError(400, f"search must be {MIN_SEARCH} to {MAX_SEARCH} characters")
+    folded = search.casefold()
+    return [obj for obj in items if folded in obj.get("name", "").casefold()]

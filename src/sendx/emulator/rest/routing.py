@@ -36,7 +36,9 @@ class Route:
     status, the query parameters, the path parameters whose schema is not an id's (the
     default: :data:`~sendx.emulator.rest.ids.PATH_ID_PATTERN`), the error statuses it
     can answer, and OpenAPI links from its answer to other operations (name ->
-    (operationId, parameter -> expression)).
+    (operationId, parameter -> expression)). ``key`` is False for the postback URLs: no
+    ``X-Team-ApiKey``, the team is named by the query's ``team_id`` (which ``query``
+    then lists).
     """
 
     method: str
@@ -51,6 +53,7 @@ class Route:
     params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    key: bool = True
 
     @property
     def segments(self) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sendx._lockfile import Locked, acquire
 from sendx.emulator.store.fieldtypes import KINDS, TYPE_OF_KIND
+from sendx.emulator.store.messages import Messages
 from sendx.emulator.store.objects import Objects
 from sendx.emulator.store.records import ContactRow, EventRow, TeamRow, hash_key, new_id
 from sendx.emulator.store.rows import (
@@ -101,6 +102,8 @@ class Store:
             raise
         self.objects = Objects()
         """The REST objects, the tag and field catalogues among them."""
+        self.messages = Messages(self._db, self.commit_group)
+        """The mail the REST API captured (sends and campaigns)."""
         # team -> lower-cased address -> contact id, for every stored or staged contact.
         self._keys: dict[int, dict[str, int]] = {}
         # team -> encryptedId -> contact id, for the same contacts.
@@ -130,6 +133,7 @@ class Store:
             self._next_event = self._load_next_event()
             self._load_ids()
             self.objects.load(self._db)
+            self.messages.load()
         except BaseException:
             self._db.close()
             os.close(self._lock_fd)
@@ -213,6 +217,7 @@ class Store:
             or self._staged_events
             or self._staged_teams
             or self.objects.staged
+            or self.messages.staged
         ):
             return
         try:
@@ -233,6 +238,7 @@ class Store:
             self._db.execute("ROLLBACK")
         self._load_ids()
         self.objects.load(self._db)
+        self.messages.load()
 
     def _write_staged(self) -> None:
         """Write the staged rows (inside the group transaction), one statement per
@@ -258,6 +264,8 @@ class Store:
             self._staged_contacts.clear()
         if self.objects.staged:
             self.objects.write_staged(db)
+        if self.messages.staged:
+            self.messages.write_staged()
         if self._staged_events:
             # One row per team for the whole group, however many requests it holds:
             # a row costs about as much to insert as the dozen events in it.
@@ -500,6 +508,7 @@ class Store:
                     self._db.execute(f"DELETE FROM {table} WHERE team = ?", (team,))  # noqa: S608
                 self._db.execute("DELETE FROM teams WHERE id = ? AND configured = 0", (team,))
             self.objects.reset(team, self._db)
+            self.messages.reset(team)
         # The addresses and ids of the team (or of all) are gone with its contacts.
         if team is None:
             self._keys.clear()

@@ -25,7 +25,7 @@ __all__ = [
 _encode = msgspec.json.encode
 _decode_tags = msgspec.json.Decoder(list[str]).decode
 _decode_fields = msgspec.json.Decoder(dict[str, str]).decode
-_decode_extra = msgspec.json.Decoder(dict[str, Any]).decode
+_decode_extra = _decode_details = msgspec.json.Decoder(dict[str, Any]).decode
 # An events row holds the events of one group for one team. Since schema version 3
 # it is a list of [first_id, at, [[type, email, previous_email, tag, field, value],
 # ...]], one entry per request, its events numbered from first_id: the entries are
@@ -169,5 +169,7 @@ def _event_wire(event_id: int, event: Sequence[Any], at: str) -> dict[str, Any]:
     if field_name is not None:
         wire["field"] = field_name
         wire["value"] = value
+    elif value is not None:  # the REST API's events keep their details as a JSON object
+        wire.update(_decode_details(value))
     wire["at"] = at
     return wire

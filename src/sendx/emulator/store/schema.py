@@ -128,5 +128,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP TABLE tags",
         "DROP TABLE fields",
     ),
+    # Version 5 keeps the mail the REST API captures (transactional sends and
+    # campaigns; nothing is ever sent). What a send or a campaign shares (sender,
+    # subject, bodies with their placeholders, headers, template) is one row of
+    # ``message_contents``; each recipient's message is a row of ``messages`` with
+    # its addresses, the values its placeholders took, and its engagement (a JSON
+    # array of events): a campaign to many contacts stores its bodies once.
+    (
+        """CREATE TABLE message_contents (
+            id INTEGER PRIMARY KEY,
+            team INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        """CREATE TABLE messages (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            team INTEGER NOT NULL,
+            content INTEGER NOT NULL,
+            recipient TEXT NOT NULL,
+            campaign TEXT,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL,
+            events TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX messages_by_team ON messages (team, seq)",
+        "CREATE INDEX messages_by_recipient ON messages (team, recipient, seq)",
+        "CREATE INDEX messages_by_campaign ON messages (team, campaign)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
