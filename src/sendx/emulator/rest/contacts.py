@@ -33,6 +33,7 @@ from sendx.emulator.rest.ids import PATH_ID_PATTERN, body_id, field_key
 from sendx.emulator.rest.request import Reply, Request
 from sendx.emulator.rest.routing import Param, Route
 from sendx.emulator.rest.schema import (
+    NOT_BLANK,
     OFFSET,
     ContactId,
     Deleted,
@@ -44,6 +45,7 @@ from sendx.emulator.rest.schema import (
     Timestamp,
     id_meta,
     limit,
+    not_blank,
 )
 from sendx.emulator.store.fieldtypes import KINDS, FieldValueError, check_value
 from sendx.emulator.store.records import ContactRow, EventRow, new_id
@@ -67,7 +69,7 @@ Ip = Annotated[str, msgspec.Meta(extra_json_schema={"format": "ipv4"})]
 #: identify's names and company, of at most 255 characters (checked by ``_name``).
 NameOrNone = Annotated[str, msgspec.Meta(extra_json_schema={"maxLength": MAX_NAME})] | None
 #: A tag or field named in identify or track: not blank (checked by the handlers).
-Named = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": r"\S"})]
+Named = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": NOT_BLANK})]
 
 
 class ContactBody(msgspec.Struct, rename="camel"):
@@ -458,9 +460,9 @@ def identify_contact(request: Request) -> Reply:
         (body.company, "company"),
     ):
         _name(UNSET if value is None else value, field)
-    if body.tags is not None and not all(tag.strip() for tag in body.tags):
+    if body.tags is not None and not all(map(not_blank, body.tags)):
         raise RestError(400, "tags: every tag needs a non-empty name")
-    if body.custom_fields is not None and not all(name.strip() for name in body.custom_fields):
+    if body.custom_fields is not None and not all(map(not_blank, body.custom_fields)):
         raise RestError(400, "customFields: every custom field needs a non-empty name")
     lists = None if body.lists is None else _lists(request, body.lists)
     store = request.store
@@ -504,7 +506,7 @@ def track_contact(request: Request) -> Reply:
     body = request.json(TrackBody)
     email = _email(body.email)
     for tags, field in ((body.add_tags, "addTags"), (body.remove_tags, "removeTags")):
-        if tags is not None and not all(tag.strip() for tag in tags):
+        if tags is not None and not all(map(not_blank, tags)):
             raise RestError(400, f"{field}: every tag needs a non-empty name")
     key = email.lower()
     current = request.store.find_contact(request.team.pk, key)
