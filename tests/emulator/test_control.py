@@ -118,6 +118,7 @@ def test_openapi_describes_every_route_and_answer(api: Api, emu: Emulator) -> No
                 "contacts",
                 "events",
                 "deliveries",
+                "webhooks",
                 "rules",
                 "faults",
                 "openapi.json",
