@@ -122,6 +122,10 @@ def test_openapi_describes_every_route_and_answer(api: Api, emu: Emulator) -> No
                 "rules",
                 "faults",
                 "openapi.json",
+                "messages",
+                "messages/{id}",
+                "messages/{id}/events",
+                "campaigns/{id}/send",
             )
         ),
     }

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from tests._support.polling import wait_for
-from tests.emulator._helpers import Api
+from tests.emulator._helpers import Api, FailingCommit
 from tests.emulator._receiver import Receiver
 from tests.emulator.rest.conftest import Rest
 from tests.emulator.rest.test_campaigns import campaign, contact, sender
 from tests.emulator.rest.test_reports import engage
 from tests.emulator.rest.test_transactional import email, messages
 
+from sendx.emulator import Emulator
 from sendx.emulator.delivery.automations import sign
 
 ALL_FLAGS = {
@@ -170,3 +171,61 @@ def test_unknown_messages_and_methods(api: Api) -> None:
         "GET", api.emu.control_url + "/messages/message_" + "a" * 22 + "/events"
     )
     assert (wrong.status, wrong.headers["allow"]) == (405, "POST")
+
+
+def test_control_answers_match_the_openapi_document(rest: Rest, api: Api) -> None:
+    """Messages, engagement, campaign sends and the new events validate against the
+    control plane's schemas."""
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")  # comes with schemathesis
+    from tests.emulator.test_control import _nullable
+
+    doc = api.control("GET", "/openapi.json")[1]
+
+    def check(name: str, instance: object) -> None:
+        schema = {**doc["components"]["schemas"][name], "components": doc["components"]}
+        jsonschema_rs.Draft4Validator(_nullable(schema)).validate(instance)
+
+    tag = rest.create("/tag", {"name": "T"})["id"]
+    contact(rest, "ann@x.io", tags=[tag])
+    draft = campaign(rest, sender(rest), includedTags=[tag], plainText="t")
+    status, sent = api.control("POST", f"/campaigns/{draft['id']}/send", team_id=rest.team_id)
+    assert status == 200
+    check("CampaignSent", sent)
+    rest.ok("POST", "/send/email", email([{"email": "b@x.io"}], replyTo={"email": "r@x.io"}))
+    listed = api.control("GET", "/messages", team_id=rest.team_id)[1]
+    check("MessageList", listed)
+    for message in listed["messages"]:
+        check("Message", engage(api, message["id"], "click", "https://x.io"))
+    rest.ok("POST", "/events/revenue", {"identifier": "ann@x.io", "amount": 1.5, "source": "s"})
+    rest.ok("POST", "/events/custom", {"identifier": "ann@x.io", "name": "n", "data": {"a": 1}})
+    rest.ok("POST", "/contact/unsubscribe/ann@x.io")
+    check("EventList", api.control("GET", "/events", team_id=rest.team_id)[1])
+
+
+def test_a_failed_commit_keeps_no_mail_and_no_engagement(
+    rest: Rest, api: Api, emu: Emulator
+) -> None:
+    """A send or an engagement whose commit fails answers 500 and leaves nothing: no
+    message, no event on the message, no flag on the contact; the next ones work."""
+    contact(rest, "ann@x.io")
+    [kept] = rest.ok("POST", "/send/email", email([{"email": "ann@x.io"}]))
+    store = emu.app.store
+    real = store._db
+    store._db = FailingCommit(real)  # type: ignore[assignment]
+    try:
+        assert rest.call("POST", "/send/email", email([{"email": "lost@x.io"}])).status == 500
+    finally:
+        store._db = real
+    store._db = FailingCommit(real)  # type: ignore[assignment]
+    try:
+        path = f"/messages/{kept['messageId']}/events"
+        assert api.control("POST", path, {"type": "bounce"})[0] == 500
+    finally:
+        store._db = real
+    [message] = messages(api, rest)
+    assert message["events"] == []
+    assert rest.ok("GET", "/contact/ann@x.io")["bounced"] is False
+    assert [e["type"] for e in api.events(rest.team_id)] == ["contact_created"]
+    assert engage(api, kept["messageId"], "open")["events"][0]["type"] == "open"
+    rest.ok("POST", "/send/email", email([{"email": "next@x.io"}]))
+    assert [m["to"]["email"] for m in messages(api, rest)] == ["next@x.io", "ann@x.io"]

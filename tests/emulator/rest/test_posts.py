@@ -1,13 +1,27 @@
 """REST blog posts: CRUD with SendX's defaults, references to categories, members and
-post tags (checked, kept canonical), unique names (409), paging, team isolation."""
+post tags (checked, kept canonical), unique names (409), paging, team isolation, and a
+state machine of posts, categories and post tags against a model."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import urllib3
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from tests.emulator.rest.conftest import Rest
+
+from sendx.emulator import Emulator
 
 POST_ID = re.compile(r"post_[a-zA-Z0-9]{22}")
 MINIMAL = {"name": "launch_draft", "postTitle": "Upcoming launch"}
@@ -216,8 +230,149 @@ def test_malformed_and_unknown_ids(rest: Rest, identifier: str, status: int) -> 
         assert rest.call(method, "/post/" + identifier, body).status == status
 
 
+def test_posts_and_what_they_refer_to_survive_a_restart(
+    http: urllib3.PoolManager, tmp_path: Path
+) -> None:
+    db = tmp_path / "emulator.sqlite3"
+    with Emulator(db) as emu:
+        rest = Rest(http, emu)
+        created = rest.create("/post", _full(rest))
+        before = [rest.ok("GET", path) for path in ("/post", "/post/category", "/post/tag")]
+    with Emulator(db) as emu:
+        rest = Rest(http, emu)
+        assert [rest.ok("GET", path) for path in ("/post", "/post/category", "/post/tag")] == before
+        assert rest.ok("GET", "/post/" + created["id"]) == created
+
+
 def test_a_key_is_required(rest: Rest) -> None:
     anonymous = rest.as_key(None)
     assert anonymous.call("GET", "/post").status == 401
     assert anonymous.call("POST", "/post", MINIMAL).status == 401
     assert anonymous.call("GET", "/post/post_" + "A" * 22).status == 401
+
+
+# A model of posts and what they refer to, against the emulator, step by step.
+
+NAMES = ["a", "b", "c"]
+
+
+class PostsMatchModel(RuleBasedStateMachine):
+    """Categories, post tags and posts created, renamed and deleted in any order: a
+    post's references are checked when it is written (400 for one that names nothing,
+    before its name is checked) and follow deletes; names conflict per kind."""
+
+    rest: Rest
+
+    def __init__(self) -> None:
+        super().__init__()
+        assert self.rest.http.request("POST", self.rest.emu.control_url + "/reset").status == 200
+        self.kinds: dict[str, dict[str, str]] = {"category": {}, "tag": {}}  # id -> name
+        self.posts: dict[str, dict[str, Any]] = {}
+        self.gone: list[str] = []  # ids of deleted categories and tags
+
+    # Categories and post tags
+
+    @rule(kind=st.sampled_from(["category", "tag"]), name=st.sampled_from(NAMES))
+    def create(self, kind: str, name: str) -> None:
+        answer = self.rest.call("POST", f"/post/{kind}", {"name": name})
+        if name in self.kinds[kind].values():
+            assert answer.status == (409 if kind == "category" else 403)
+        else:
+            assert answer.status == 201, answer.body
+            self.kinds[kind][answer.body["id"]] = name
+
+    @precondition(lambda self: self.kinds["category"] or self.kinds["tag"])
+    @rule(data=st.data(), name=st.sampled_from(NAMES))
+    def rename(self, data: st.DataObject, name: str) -> None:
+        kind = data.draw(st.sampled_from([k for k in self.kinds if self.kinds[k]]))
+        item = data.draw(st.sampled_from(list(self.kinds[kind])))
+        answer = self.rest.call("PUT", f"/post/{kind}/{item}", {"name": name})
+        names = self.kinds[kind]
+        if any(n == name and i != item for i, n in names.items()):
+            assert answer.status == 409
+        else:
+            assert answer.status == 200, answer.body
+            names[item] = name
+
+    @precondition(lambda self: self.kinds["category"] or self.kinds["tag"])
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from([k for k in self.kinds if self.kinds[k]]))
+        item = data.draw(st.sampled_from(list(self.kinds[kind])))
+        assert self.rest.call("DELETE", f"/post/{kind}/{item}").status == 200
+        del self.kinds[kind][item]
+        self.gone.append(item)
+        for post in self.posts.values():
+            if post["postCategory"] == item:
+                post["postCategory"] = None
+            post["includedTags"] = [t for t in post["includedTags"] if t != item]
+
+    # Posts
+
+    def _refs(self, data: st.DataObject) -> dict[str, Any]:
+        categories = [None, *self.kinds["category"], *self.gone[-2:]]
+        tags = [*self.kinds["tag"], *self.gone[-2:]]
+        return {
+            "postCategory": data.draw(st.sampled_from(categories)),
+            "includedTags": data.draw(st.lists(st.sampled_from(tags), max_size=3)) if tags else [],
+        }
+
+    def _known(self, refs: dict[str, Any]) -> bool:
+        category = refs["postCategory"]
+        return (category is None or category in self.kinds["category"]) and all(
+            tag in self.kinds["tag"] for tag in refs["includedTags"]
+        )
+
+    @rule(data=st.data(), name=st.sampled_from(NAMES))
+    def create_post(self, data: st.DataObject, name: str) -> None:
+        refs = self._refs(data)
+        answer = self.rest.call("POST", "/post", {"name": name, "postTitle": "T", **refs})
+        if not self._known(refs):
+            assert answer.status == 400
+        elif any(post["name"] == name for post in self.posts.values()):
+            assert answer.status == 409
+        else:
+            assert answer.status == 201, answer.body
+            tags = list(dict.fromkeys(refs["includedTags"]))
+            self.posts[answer.body["id"]] = {"name": name, **refs, "includedTags": tags}
+
+    @precondition(lambda self: self.posts)
+    @rule(data=st.data())
+    def update_post(self, data: st.DataObject) -> None:
+        post = data.draw(st.sampled_from(list(self.posts)))
+        refs = self._refs(data)
+        answer = self.rest.call("PUT", "/post/" + post, refs)
+        if not self._known(refs):
+            assert answer.status == 400
+        else:
+            assert answer.status == 200, answer.body
+            self.posts[post].update(refs, includedTags=list(dict.fromkeys(refs["includedTags"])))
+
+    @precondition(lambda self: self.posts)
+    @rule(data=st.data())
+    def delete_post(self, data: st.DataObject) -> None:
+        post = data.draw(st.sampled_from(list(self.posts)))
+        assert self.rest.call("DELETE", "/post/" + post).status == 200
+        del self.posts[post]
+
+    @invariant()
+    def same_state(self) -> None:
+        posts = self.rest.ok("GET", "/post", limit=100)
+        got = {p["id"]: {k: p[k] for k in ("name", "postCategory", "includedTags")} for p in posts}
+        assert got == self.posts
+        for kind, names in self.kinds.items():
+            assert {c["id"]: c["name"] for c in self.rest.ok("GET", f"/post/{kind}")} == names
+
+
+def test_posts_match_the_model(rest: Rest) -> None:
+    PostsMatchModel.rest = rest
+    run_state_machine_as_test(
+        PostsMatchModel,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+            database=None,
+        ),
+    )

@@ -3,8 +3,11 @@ control plane simulates on them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.emulator._helpers import Api
 from tests.emulator.rest.conftest import Rest
 from tests.emulator.rest.test_campaigns import campaign, contact, sender
@@ -87,3 +90,56 @@ def test_a_draft_reports_zeros_and_errors(rest: Rest, other: Rest) -> None:
     assert rest.call("GET", "/report/campaign/campaign_" + "a" * 22).status == 404
     assert other.call("GET", "/report/campaign/" + draft["id"]).status == 404
     assert rest.as_key(None).call("GET", "/report/campaign/" + draft["id"]).status == 401
+
+
+KINDS = ("open", "click", "bounce", "spam", "unsubscribe", "drop")
+EVENTS = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from(KINDS),
+        st.sampled_from(["https://x.io/a", "https://x.io/b"]),
+    ),
+    max_size=12,
+)
+
+
+def test_reports_match_a_model_of_the_engagement(rest: Rest, api: Api) -> None:
+    """Any sequence of engagement on a campaign's messages gives the report that a
+    plain count of it gives."""
+
+    @given(events=EVENTS)
+    @settings(max_examples=15, deadline=None, database=None)
+    def check(events: list[tuple[int, str, str]]) -> None:
+        assert api.control("POST", "/reset", team_id=rest.team_id)[0] == 200
+        made = sent_campaign(rest, 3)
+        by_address = {
+            m["to"]["email"]: m["id"] for m in messages(api, rest, campaign_id=made["id"])
+        }
+        ids = [by_address[f"c{n}@x.io"] for n in range(3)]
+        for index, kind, url in events:
+            engage(api, ids[index], kind, url if kind == "click" else None)
+
+        def total(kind: str) -> int:
+            return sum(1 for _, k, _ in events if k == kind)
+
+        def unique(kind: str) -> int:
+            return len({i for i, k, _ in events if k == kind})
+
+        clicks = Counter(url for _, kind, url in events if kind == "click")
+        assert rest.ok("GET", "/report/campaign/" + made["id"]) == {
+            "campaignId": made["id"],
+            "linkStats": [
+                {"url": url, "count": count}
+                for url, count in sorted(clicks.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            "sentContactCount": 3,
+            "openedContactCount": total("open"),
+            "openedUniqueContactCount": unique("open"),
+            "clickedContactCount": total("click"),
+            "clickedUniqueContactCount": unique("click"),
+            "unsubscribeContactCount": unique("unsubscribe"),
+            "bounceContactCount": unique("bounce"),
+            "spamContactCount": unique("spam"),
+        }
+
+    check()

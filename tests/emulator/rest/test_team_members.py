@@ -120,7 +120,8 @@ def test_without_members_the_owner_alone(http: urllib3.PoolManager) -> None:
 @pytest.mark.parametrize(
     ("members", "error", "says"),
     [
-        ("a@example.com", TypeError, "a list of addresses"),
+        ("a@example.com", TypeError, r"a list of addresses \(got str\)"),
+        (5, TypeError, r"a list of addresses \(got int\)"),
         (["a@example.com", "jane.doe@@example.com"], ValueError, "member"),
         ([7], ValueError, "member must be a string"),
     ],

@@ -35,6 +35,7 @@ from sendx.emulator.http.asgi import (
 from sendx.emulator.rest.campaigns import DRAFT, SCHEDULED, send_now, sender_of
 from sendx.emulator.rest.engagement import KINDS, engage
 from sendx.emulator.rest.mail import message_wire
+from sendx.emulator.store.messages import MessageRow
 from sendx.emulator.store.records import TeamRow
 
 if TYPE_CHECKING:
@@ -144,16 +145,17 @@ class MessageControl:
             raise _Fail(400, "the team_id query parameter is required")
         return self._app.auth.team(team_id)
 
-    def _team_of(self, pk: int) -> TeamRow:
-        return next(team for team in self._app.store.teams() if team.pk == pk)
-
-    def _message(self, identifier: str) -> Any:
+    def _message(self, identifier: str) -> tuple[MessageRow, TeamRow]:
+        """The message with this id and its team; 404 when there is none."""
         message = None
         if _MESSAGE_ID.fullmatch(identifier) is not None:
             message = self._app.store.messages.get(identifier)
-        if message is None:
+        team = None
+        if message is not None:
+            team = next((t for t in self._app.store.teams() if t.pk == message.team), None)
+        if message is None or team is None:
             raise _Fail(404, f"no message {identifier[:60]!r}")
-        return message
+        return message, team
 
     # The operations
 
@@ -171,8 +173,8 @@ class MessageControl:
 
     async def _get(self, identifier: str, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         self._commit_waiting()
-        message = self._message(identifier)
-        return 200, message_wire(message, self._team_of(message.team).team_id)
+        message, team = self._message(identifier)
+        return 200, message_wire(message, team.team_id)
 
     async def _engage(self, identifier: str, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         try:
@@ -184,8 +186,7 @@ class MessageControl:
         if (event.type == "click") != (event.url is not None):
             raise _Fail(400, "url is required for a click, and only for a click")
         self._commit_waiting()
-        message = self._message(identifier)
-        team = self._team_of(message.team)
+        message, team = self._message(identifier)
         message, after = engage(self._app, team, message, event.type, event.url, now_iso())
         await self._commit_mine()
         if after is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sendx.emulator.control.openapi_messages import message_paths
 from sendx.emulator.control.openapi_rest import SECURITY_SCHEMES, rest_paths, rest_schemas
 from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
@@ -134,8 +135,8 @@ def _control_paths() -> dict[str, Any]:
         "/_emulator/reset": {
             "post": {
                 "operationId": "reset",
-                "summary": "Forget contacts, tags, fields, events and deliveries, of one "
-                "team or of all; rules and faults stay.",
+                "summary": "Forget contacts, REST objects, events, captured messages and "
+                "deliveries, of one team or of all; rules and faults stay.",
                 "parameters": [_query("team_id", "Only this team.", required=False, minLength=1)],
                 "responses": {
                     ok: _answer("Done.", "ResetResult"),
@@ -203,6 +204,7 @@ def _control_paths() -> dict[str, Any]:
                 },
             }
         },
+        **message_paths(),
         "/_emulator/rules": _document_paths("rules", "Rules"),
         "/_emulator/faults": _document_paths("faults", "Faults"),
         "/_emulator/openapi.json": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sendx._validation import MAX_EMAIL_LENGTH
+from sendx.emulator.control.openapi_messages import MESSAGE_SCHEMAS
 from sendx.emulator.delivery.automations import EVENT_TYPES, NAME_PATTERN, WEBHOOK_PATTERN
 from sendx.emulator.http.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, METHOD_PATTERN
 
@@ -144,6 +145,15 @@ SCHEMAS: dict[str, Any] = {
                     "tag_added",
                     "tag_removed",
                     "field_changed",
+                    "contact_deleted",
+                    "contact_unsubscribed",
+                    "message_opened",
+                    "message_clicked",
+                    "message_bounced",
+                    "message_spam",
+                    "message_dropped",
+                    "revenue",
+                    "custom_event",
                 ],
             },
             "email": {"type": "string"},
@@ -151,6 +161,15 @@ SCHEMAS: dict[str, Any] = {
             "tag": {"type": "string", "description": "tag_added and tag_removed only."},
             "field": {"type": "string", "description": "field_changed only."},
             "value": {"type": "string", "description": "field_changed only."},
+            "message_id": {"type": "string", "description": "Engagement on a message."},
+            "campaign_id": {"type": "string", "description": "Engagement, revenue."},
+            "url": {"type": "string", "description": "message_clicked only."},
+            "amount": {"type": "number", "description": "revenue: in currency units."},
+            "cents": {"type": "integer", "description": "revenue: what the LTV gained."},
+            "source": {"type": "string", "description": "revenue only."},
+            "time": {"type": "integer", "description": "revenue, custom_event: as given."},
+            "name": {"type": "string", "description": "custom_event only."},
+            "data": {"type": "object", "description": "custom_event only."},
             "at": {"type": "string", "description": "ISO 8601 UTC time."},
         },
     },
@@ -270,4 +289,5 @@ SCHEMAS: dict[str, Any] = {
         "required": ["faults"],
         "properties": {"faults": {"type": "array", "items": ref("Fault")}},
     },
+    **MESSAGE_SCHEMAS,
 }

@@ -2,8 +2,9 @@
 
 ``GET /health``; ``POST /reset`` (all, or ``?team_id=``); ``GET /contacts?team_id=T
 [&email=E]``; ``GET /events?team_id=T[&after=ID]``; ``GET /deliveries[?team_id=T]``;
-``GET|PUT /rules``; ``GET|PUT /faults``; ``GET /openapi.json``. Errors use the API's
-shape ``{"status": "<code>", "message": "..."}``.
+``GET|PUT /rules``; ``GET|PUT /faults``; ``GET /openapi.json``; the captured mail
+(``/messages``, ``/campaigns/{id}/send``: :mod:`sendx.emulator.control.messages`).
+Errors use the API's shape ``{"status": "<code>", "message": "..."}``.
 """
 
 from __future__ import annotations

@@ -93,13 +93,28 @@ class RestApi:
             query = parse_query(scope)
         except ValueError:
             raise RestError(400, "the query string is not valid UTF-8") from None
-        if route.key:
-            team, body, bound = await self._key_team(scope, receive, method, key, length)
-            writes = bound or method != "GET"
-        else:
+        if not route.key:
             # A postback URL, which third parties call without the header: the team is
             # named by team_id. A GET that writes.
             team, body, writes = self._query_team(query, key), b"", True
+        else:  # inline, not a coroutine of its own: this is every request's path
+            try:
+                found = self.auth.rest(key)
+            except AuthError:
+                raise RestError(401, AUTH_MESSAGE) from None
+            try:
+                body = await read_body(scope, receive, length) if method != "GET" else b""
+            except TooLarge:
+                raise RestError(413, "the request body is over 1 MiB") from None
+            assert key is not None
+            # Again: while the body was read, a reset may have removed the team, another
+            # request may have bound it.
+            try:
+                found = self.auth.rest(key)
+            except AuthError:
+                raise RestError(401, AUTH_MESSAGE) from None
+            writes = found is None or method != "GET"
+            team = self.auth.bind_rest(key) if found is None else found
         at = now_iso()
         reply = route.handler(Request(self, team, method, params, query, body, at))
         if writes or self.groups.waiting is not None:
@@ -110,30 +125,6 @@ class RestApi:
         if reply.after is not None:
             reply.after()
         return reply.status, reply.payload
-
-    async def _key_team(
-        self, scope: Scope, receive: Receive, method: str, key: bytes | None, length: bytes | None
-    ) -> tuple[TeamRow, bytes, bool]:
-        """The team of the ``X-Team-ApiKey`` (401 without one), the body, and whether
-        the key bound a new team."""
-        try:
-            team = self.auth.rest(key)
-        except AuthError:
-            raise RestError(401, AUTH_MESSAGE) from None
-        try:
-            body = await read_body(scope, receive, length) if method != "GET" else b""
-        except TooLarge:
-            raise RestError(413, "the request body is over 1 MiB") from None
-        assert key is not None
-        # Again: while the body was read, a reset may have removed the team, another
-        # request may have bound it.
-        try:
-            team = self.auth.rest(key)
-        except AuthError:
-            raise RestError(401, AUTH_MESSAGE) from None
-        if team is None:
-            return self.auth.bind_rest(key), body, True
-        return team, body, False
 
     def _query_team(self, query: dict[str, str], key: bytes | None) -> TeamRow:
         """The team named by ``team_id`` (400 without one, 401 for a team the emulator
@@ -165,9 +156,10 @@ class RestApi:
         v1 rules that match them, and the team's REST webhooks subscribed to them."""
         app = self.app
         rules = app.rules
-        webhooks = self.store.objects.all(team.pk, "webhook")
-        if not events or not (rules or webhooks):
+        objects = self.store.objects
+        if not events or not (rules or objects.count(team.pk, "webhook")):
             return None
+        webhooks = objects.all(team.pk, "webhook")
         numbered = list(zip(ids, events, strict=True))
         about = {
             "id": "contact_" + contact.encrypted_id,

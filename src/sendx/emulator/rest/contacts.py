@@ -313,8 +313,18 @@ def _with_extra(contact: ContactRow, **changes: Any) -> None:
     contact.extra = {**(contact.extra or {}), **changes}
 
 
-def _event(kind: str, contact: ContactRow, **values: Any) -> EventRow:
-    return EventRow(kind, contact.email, **values)
+def _event(
+    kind: str,
+    contact: ContactRow,
+    tag: str | None = None,
+    field: str | None = None,
+    value: str | None = None,
+) -> EventRow:
+    # Positional, through tuple.__new__: a named tuple's keywords cost on every create.
+    return _new_event(EventRow, (kind, contact.email, None, tag, field, value))
+
+
+_new_event = tuple.__new__
 
 
 def _stage(

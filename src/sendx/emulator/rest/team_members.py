@@ -41,7 +41,7 @@ class MemberOut(msgspec.Struct, rename="camel"):
     email: str
     user_name: str
     full_name: str
-    avatar_url: None
+    avatar_url: str | None  # always null
     created: Timestamp | None
     updated: Timestamp | None
 
@@ -49,9 +49,10 @@ class MemberOut(msgspec.Struct, rename="camel"):
 def check_members(addresses: Iterable[str]) -> tuple[str, ...]:
     """The members' addresses as given (``--member``, ``Emulator(members=...)``);
     ``ValueError`` for one that is not an address (masked in the message), ``TypeError``
-    for a lone string (a common slip for a list of one)."""
-    if isinstance(addresses, (str, bytes)):
-        raise TypeError("members must be a list of addresses, not one string")
+    for anything but a list of them (a lone string is a common slip for a list of one,
+    and would be read letter by letter)."""
+    if isinstance(addresses, (str, bytes)) or not isinstance(addresses, Iterable):
+        raise TypeError(f"members must be a list of addresses (got {type(addresses).__name__})")
     checked = []
     for address in addresses:
         try:

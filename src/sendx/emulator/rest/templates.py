@@ -94,7 +94,7 @@ class TemplateOut(msgspec.Struct, rename="camel"):
     tags: list[str]
     template_code: str | None
     type: Literal[0]
-    thumbnail: None
+    thumbnail: str | None  # always null: the emulator draws no thumbnails
     editor_type: EditorType
     created: Timestamp
     updated: Timestamp

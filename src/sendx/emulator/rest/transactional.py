@@ -46,6 +46,7 @@ MAX_SUBJECT = 998  # a header line's limit (RFC 5322)
 _HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$"
 _HEADER_NAME = re.compile(_HEADER_NAME_PATTERN[1:-1])
 _HEADER_VALUE = r"^[^\r\n\x00]{0,998}$"
+_HEADER_VALUE_RE = re.compile(_HEADER_VALUE)
 
 Subject = Annotated[str, msgspec.Meta(max_length=MAX_SUBJECT)]
 TemplateRef = Annotated[str, id_meta("template_", optional=True)]
@@ -164,7 +165,7 @@ def _headers(headers: Mapping[str, str] | UnsetType) -> dict[str, str]:
                 f"headers: {name[:40]!r} is not a header name (1 to 100 letters, digits "
                 "and !#$%&'*+-.^_`|~)",
             )
-        if re.fullmatch(_HEADER_VALUE, value) is None:
+        if _HEADER_VALUE_RE.fullmatch(value) is None:
             raise RestError(
                 400,
                 f"headers[{name!r}]: a header value has at most 998 characters and no line "

@@ -492,7 +492,7 @@ class Store:
     # Reset
 
     def reset(self, team: int | None) -> None:
-        """Forget contacts, tags, fields and events: of one team, or of all. Teams
+        """Forget contacts, objects, events and messages: of one team, or of all. Teams
         bound by their first request are forgotten too; configured ones stay."""
         with self.write():
             self._db.execute(
