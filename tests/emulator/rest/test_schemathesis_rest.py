@@ -50,6 +50,11 @@ NOT_ACCEPTED_BY_SCHEMA = {
 }
 
 
+#: How the emulator refuses a request the document forbids: schemathesis' list, and
+#: the size limits (413, 414, 431).
+REFUSALS = (400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 428, 429, 431)
+
+
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     """The module's emulator: one fixed team, so that unknown keys are 401."""
@@ -64,6 +69,10 @@ def _config(path: Path) -> Path:
         "request-timeout = 20",
         "[checks]",
         "enabled = true",  # every check: all are on unless turned off
+        # An invalid request may also be refused for its size (body, query string,
+        # headers): the limits the document states.
+        "[checks.negative_data_rejection]",
+        "expected-statuses = [" + ", ".join(f'"{s}"' for s in REFUSALS) + "]",
         "[phases.examples]",
         "enabled = false",
         "[phases.fuzzing]",
