@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sendx.emulator.control.openapi_messages import message_paths
+from sendx.emulator.control.openapi_rest import SECURITY_SCHEMES, rest_paths, rest_schemas
 from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
 __all__ = ["document"]
@@ -249,6 +250,9 @@ def document() -> dict[str, Any]:
             "description": "The SendX v1 identify and track endpoints as the sendx "
             "emulator serves them, and its control plane under /_emulator (no auth).",
         },
-        "paths": {**_api_paths(), **_control_paths()},
-        "components": {"schemas": SCHEMAS},
+        "paths": {**_api_paths(), **rest_paths(), **_control_paths()},
+        "components": {
+            "schemas": {**SCHEMAS, **rest_schemas()},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }

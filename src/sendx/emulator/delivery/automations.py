@@ -52,7 +52,9 @@ NAME_PATTERN = r"\S"
 WEBHOOK_PATTERN = (
     r"^https?://[A-Za-z0-9.\-]+"
     r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-    r"([/?#][^\s]*)?$"
+    # No space after the host, and the end of the text: each read alike by Python's re
+    # and ECMAScript, whose \s and $ differ (see sendx._email).
+    r"([/?#][^\s\x1c-\x1f\x85\ufeff]*)?(?![\s\S])"
 )
 _KEYS = {"on", "tag", "webhook", "secret"}
 # Deliveries kept for listing; the oldest are forgotten past this.

@@ -29,10 +29,11 @@ from msgspec import UNSET, UnsetType
 
 from sendx._validation import check_email
 from sendx.emulator.rest.errors import NOT_FOUND, RestError
-from sendx.emulator.rest.ids import body_id, field_key
+from sendx.emulator.rest.ids import PATH_ID_PATTERN, body_id, field_key
 from sendx.emulator.rest.request import Reply, Request
 from sendx.emulator.rest.routing import Param, Route
 from sendx.emulator.rest.schema import (
+    NOT_BLANK,
     OFFSET,
     ContactId,
     Deleted,
@@ -44,6 +45,7 @@ from sendx.emulator.rest.schema import (
     Timestamp,
     id_meta,
     limit,
+    not_blank,
 )
 from sendx.emulator.store.fieldtypes import KINDS, FieldValueError, check_value
 from sendx.emulator.store.records import ContactRow, EventRow, new_id
@@ -64,6 +66,10 @@ FieldValues = dict[Annotated[str, id_meta("(custom_)?field_")], str]
 AnyTagId = Annotated[str, msgspec.Meta(max_length=255)]
 ListRef = Annotated[str, id_meta("list_", optional=True)]
 Ip = Annotated[str, msgspec.Meta(extra_json_schema={"format": "ipv4"})]
+#: identify's names and company, of at most 255 characters (checked by ``_name``).
+NameOrNone = Annotated[str, msgspec.Meta(extra_json_schema={"maxLength": MAX_NAME})] | None
+#: A tag or field named in identify or track: not blank (checked by the handlers).
+Named = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": NOT_BLANK})]
 
 
 class ContactBody(msgspec.Struct, rename="camel"):
@@ -120,11 +126,11 @@ class IdentifyBody(msgspec.Struct, rename="camel"):
     """identify: the v1 call, tags and fields by name."""
 
     email: Email
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    custom_fields: dict[str, str] | None = None
-    tags: list[str] | None = None
+    first_name: NameOrNone = None
+    last_name: NameOrNone = None
+    company: NameOrNone = None
+    custom_fields: dict[Named, str] | None = None
+    tags: list[Named] | None = None
     new_email: Email | None = None
     lists: list[ListRef] | None = None
 
@@ -133,8 +139,8 @@ class TrackBody(msgspec.Struct, rename="camel"):
     """track: tags added, then removed, by name."""
 
     email: Email
-    add_tags: list[str] | None = None
-    remove_tags: list[str] | None = None
+    add_tags: list[Named] | None = None
+    remove_tags: list[Named] | None = None
 
 
 # The wire form
@@ -464,9 +470,9 @@ def identify_contact(request: Request) -> Reply:
         (body.company, "company"),
     ):
         _name(UNSET if value is None else value, field)
-    if body.tags is not None and not all(tag.strip() for tag in body.tags):
+    if body.tags is not None and not all(map(not_blank, body.tags)):
         raise RestError(400, "tags: every tag needs a non-empty name")
-    if body.custom_fields is not None and not all(name.strip() for name in body.custom_fields):
+    if body.custom_fields is not None and not all(map(not_blank, body.custom_fields)):
         raise RestError(400, "customFields: every custom field needs a non-empty name")
     lists = None if body.lists is None else _lists(request, body.lists)
     store = request.store
@@ -510,7 +516,7 @@ def track_contact(request: Request) -> Reply:
     body = request.json(TrackBody)
     email = _email(body.email)
     for tags, field in ((body.add_tags, "addTags"), (body.remove_tags, "removeTags")):
-        if tags is not None and not all(tag.strip() for tag in tags):
+        if tags is not None and not all(map(not_blank, tags)):
             raise RestError(400, f"{field}: every tag needs a non-empty name")
     key = email.lower()
     current = request.store.find_contact(request.team.pk, key)
@@ -535,6 +541,12 @@ SEARCH = Param(
     "search",
     {"type": "string", "minLength": MIN_SEARCH, "maxLength": MAX_NAME},
     "Only contacts whose first name, last name or address holds this, any case.",
+)
+IDENTIFIER = Param(
+    "identifier",
+    {"type": "string", "pattern": f"{PATH_ID_PATTERN}|@"},
+    "The contact's id, or its address (any case).",
+    required=True,
 )
 ROUTES = [
     Route(
@@ -586,10 +598,17 @@ ROUTES = [
         unsubscribe_contact,
         "unsubscribeContact",
         answer=Message,
+        params=(IDENTIFIER,),
         errors=_ERRORS,
     ),
     Route(
-        "GET", "/contact/{identifier}", get_contact, "getContact", answer=ContactOut, errors=_ERRORS
+        "GET",
+        "/contact/{identifier}",
+        get_contact,
+        "getContact",
+        answer=ContactOut,
+        params=(IDENTIFIER,),
+        errors=_ERRORS,
     ),
     Route(
         "PUT",
@@ -598,6 +617,7 @@ ROUTES = [
         "updateContact",
         body=ContactUpdate,
         answer=ContactOut,
+        params=(IDENTIFIER,),
         errors=(400, 401, 404, 409, 422),
     ),
     Route(
@@ -606,6 +626,7 @@ ROUTES = [
         delete_contact,
         "deleteContact",
         answer=Deleted,
+        params=(IDENTIFIER,),
         errors=_ERRORS,
     ),
 ]

@@ -38,7 +38,7 @@ from sendx.emulator.rest.errors import NOT_FOUND, RestError
 from sendx.emulator.rest.ids import is_core
 from sendx.emulator.rest.request import Reply, Request
 from sendx.emulator.rest.routing import Param, Route
-from sendx.emulator.rest.schema import Message, Name, Text
+from sendx.emulator.rest.schema import NOT_BLANK, Message, Name, Text, not_blank
 from sendx.emulator.store.records import ContactRow, EventRow
 
 __all__ = ["ROUTES", "cents"]
@@ -47,6 +47,8 @@ MAX_AMOUNT = 1_000_000_000
 MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z
 _CONTACT = "contact_"
 _encode = msgspec.json.encode
+#: A contact's id, with or without its prefix, or an address (checked by _contact).
+_CONTACT_PATTERN = "^(contact_)?[a-zA-Z0-9]{22}$|@"
 
 Identifier = Annotated[
     str,
@@ -54,6 +56,8 @@ Identifier = Annotated[
         min_length=1,
         max_length=254,
         description="The contact's id (contact_<22>, or the 22 characters) or address.",
+        # Checked by _contact, which words the error.
+        extra_json_schema={"pattern": _CONTACT_PATTERN},
     ),
 ]
 Amount = Annotated[float, msgspec.Meta(ge=0, le=MAX_AMOUNT)]
@@ -190,7 +194,7 @@ def revenue_postback(request: Request) -> Reply:
 def custom_postback(request: Request) -> Reply:
     identifier = _required(request, "id")
     name = _required(request, "event")
-    if not name.strip() or len(name) > 255:
+    if not not_blank(name) or len(name) > 255:
         raise RestError(400, "event must be 1 to 255 characters, not only spaces")
     contact = _contact(request, identifier, "id")
     data = {k: v for k, v in request.query.items() if k not in ("team_id", "id", "event")}
@@ -205,7 +209,12 @@ _TEAM_ID = Param(
     "made); no key header is needed.",
     required=True,
 )
-_ID = Param("id", {"type": "string", "minLength": 1}, "The contact's id or address.", required=True)
+_ID = Param(
+    "id",
+    {"type": "string", "minLength": 1, "pattern": _CONTACT_PATTERN},
+    "The contact's id or address.",
+    required=True,
+)
 ROUTES = [
     Route(
         "POST",
@@ -245,7 +254,7 @@ ROUTES = [
             ),
             Param(
                 "campaign_id",
-                {"type": "string", "minLength": 1},
+                {"type": "string", "pattern": "^(campaign_)?[a-zA-Z0-9]{22}$"},
                 "The campaign the revenue comes from (one of the team's).",
                 required=True,
             ),
@@ -265,7 +274,7 @@ ROUTES = [
             _ID,
             Param(
                 "event",
-                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK},
                 "The event's name.",
                 required=True,
             ),

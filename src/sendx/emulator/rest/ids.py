@@ -16,10 +16,12 @@ import re
 
 from sendx.emulator.rest.errors import BAD_ID, RestError
 
-__all__ = ["CORE_LENGTH", "body_id", "field_key", "is_core", "path_id"]
+__all__ = ["CORE_LENGTH", "PATH_ID_PATTERN", "body_id", "field_key", "is_core", "path_id"]
 
 CORE_LENGTH = 22
-_PATH_ID = re.compile(r"[a-z_]+_[a-zA-Z0-9]{22}")
+#: What a path id must look like (SendX's pattern), else 400.
+PATH_ID_PATTERN = r"^[a-z_]+_[a-zA-Z0-9]{22}$"
+_PATH_ID = re.compile(PATH_ID_PATTERN[1:-1])
 _CORE = re.compile(r"[a-zA-Z0-9]{22}")
 
 

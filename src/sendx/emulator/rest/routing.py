@@ -20,7 +20,7 @@ Handler = Callable[["Request"], "Reply"]
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """A query parameter of an operation, for the OpenAPI document."""
+    """A query or path parameter of an operation, for the OpenAPI document."""
 
     name: str
     schema: dict[str, Any]
@@ -33,10 +33,12 @@ class Route:
     """One operation: its method, path template (under ``/api/v1/rest``), handler and
     SendX's ``operationId``, and what the OpenAPI document says of it: the body's type
     (a msgspec Struct, whose constraints the decoder enforces), the answer's type and
-    status, the query parameters, the error statuses it can answer, and OpenAPI links
-    from its answer to other operations (name -> (operationId, parameter -> expression)).
-    ``key`` is False for the postback URLs: no ``X-Team-ApiKey``, the team is named by
-    the query's ``team_id`` (which ``query`` then lists).
+    status, the query parameters, the path parameters whose schema is not an id's (the
+    default: :data:`~sendx.emulator.rest.ids.PATH_ID_PATTERN`), the error statuses it
+    can answer, and OpenAPI links from its answer to other operations (name ->
+    (operationId, parameter -> expression)). ``key`` is False for the postback URLs: no
+    ``X-Team-ApiKey``, the team is named by the query's ``team_id`` (which ``query``
+    then lists).
     """
 
     method: str
@@ -48,6 +50,7 @@ class Route:
     answer: Any = None
     status: int = 200
     query: tuple[Param, ...] = ()
+    params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
     key: bool = True

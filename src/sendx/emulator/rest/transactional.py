@@ -43,7 +43,8 @@ MAX_RECIPIENTS = 1000
 MAX_COPIES = 50
 MAX_HEADERS = 100
 MAX_SUBJECT = 998  # a header line's limit (RFC 5322)
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")
+_HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$"
+_HEADER_NAME = re.compile(_HEADER_NAME_PATTERN[1:-1])
 _HEADER_VALUE = r"^[^\r\n\x00]{0,998}$"
 _HEADER_VALUE_RE = re.compile(_HEADER_VALUE)
 
@@ -51,7 +52,10 @@ Subject = Annotated[str, msgspec.Meta(max_length=MAX_SUBJECT)]
 TemplateRef = Annotated[str, id_meta("template_", optional=True)]
 Copies = Annotated[list[Email], msgspec.Meta(max_length=MAX_COPIES)]
 Headers = Annotated[
-    dict[str, Annotated[str, msgspec.Meta(extra_json_schema={"pattern": _HEADER_VALUE})]],
+    dict[
+        Annotated[str, msgspec.Meta(extra_json_schema={"pattern": _HEADER_NAME_PATTERN})],
+        Annotated[str, msgspec.Meta(extra_json_schema={"pattern": _HEADER_VALUE})],
+    ],
     msgspec.Meta(max_length=MAX_HEADERS),
 ]
 
