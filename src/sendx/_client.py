@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from sendx.outbox._async import AsyncOutbox
     from sendx.outbox._sync import Outbox
     from sendx.outbox._types import OutboxCall
+    from sendx.resources.campaigns import AsyncCampaigns, Campaigns
+    from sendx.resources.emails import AsyncEmails, Emails
+    from sendx.resources.events import AsyncEvents, Events
     from sendx.resources.lists import AsyncLists, Lists
+    from sendx.resources.reports import AsyncReports, Reports
 
 __all__ = ["AsyncSendX", "SendX"]
 
@@ -219,6 +223,20 @@ class SendX(_ClientBase):
     lists: _Resource[Lists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
 
+    emails: _Resource[Emails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[Events] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[Campaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[Reports] = _Resource("sendx.resources.reports", "Reports", "AsyncReports")
+    """Campaign reports (REST)."""
+
     def outbox(
         self,
         spool: str | os.PathLike[str] | None = None,
@@ -325,6 +343,22 @@ class AsyncSendX(_ClientBase):
 
     lists: _Resource[AsyncLists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
+
+    emails: _Resource[AsyncEmails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[AsyncEvents] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[AsyncCampaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[AsyncReports] = _Resource(
+        "sendx.resources.reports", "Reports", "AsyncReports"
+    )
+    """Campaign reports (REST)."""
 
     def outbox(
         self,

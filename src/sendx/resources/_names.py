@@ -54,6 +54,7 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
         "custom field",
         "client.custom_fields.create(name=..., type=...)",
     ),
+    "campaign": ("campaign_", "/campaign", "campaign", "client.campaigns.create(...)"),
 }
 
 
