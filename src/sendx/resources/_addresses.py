@@ -72,6 +72,11 @@ def _parse(text: str, field: str) -> tuple[str | None, str]:
     """``(name, address)`` of a string in one of the two string forms."""
     if not any(mark in text for mark in '<>"()'):
         return None, check_email(text, field)
+    if _CONTROL.search(text):
+        # email.utils would unfold a line break; refuse it rather than guess.
+        raise InvalidRequestError(
+            f"{field} holds a line break or another control character", field=field
+        )
     pairs = email.utils.getaddresses([text])
     if len(pairs) != 1 or not pairs[0][1]:
         raise InvalidRequestError(
