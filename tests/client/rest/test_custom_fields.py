@@ -52,7 +52,10 @@ def test_both_id_spellings(client: Client) -> None:
     client.sent.clear()
     assert client.custom_fields.get("field_" + core) == field
     assert client.custom_fields.update(field.id, description="d").description == "d"
-    assert client.sent == [("GET", f"/customfield/field_{core}"), ("PUT", f"/customfield/field_{core}")]
+    assert client.sent == [
+        ("GET", f"/customfield/field_{core}"),
+        ("PUT", f"/customfield/field_{core}"),
+    ]
     contact = client.contacts.create(email="ann@x.io", custom_fields={"Plan": "pro"})
     assert contact.custom_fields == {"field_" + core: "pro"}
 
