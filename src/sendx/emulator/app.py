@@ -205,6 +205,12 @@ class EmulatorApp:
             await respond(send, outcome.status, body, extra)
             return
         if path.startswith(REST_PREFIX):
+            if outcome.drop == "after":
+                # Applied and committed (the handler answers only then), the answer
+                # swallowed, and the connection closed instead.
+                await self.rest.handle(scope, receive, _swallow)
+                await self._drop(scope, receive)
+                return
             await self.rest.handle(scope, receive, send)
             return
         # The steps of the request, here rather than in a coroutine of their own:
@@ -436,3 +442,8 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _swallow(message: MutableMapping[str, Any]) -> None:
+    """A ``send`` that sends nothing: the answer of a request whose connection is
+    dropped after it was applied."""
