@@ -157,7 +157,7 @@ def test_event_bodies_byte_for_byte(kind: str, key: str) -> None:
 @pytest.mark.parametrize("method", ["revenue", "custom"])
 def test_every_error_status_raises_its_class(
     kind: str,
-    emu: Any,
+    emulator: Any,
     key: str,
     control: ControlPlane,
     status: int,
@@ -169,7 +169,7 @@ def test_every_error_status_raises_its_class(
         status,
         error,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/events",
@@ -180,10 +180,10 @@ def test_every_error_status_raises_its_class(
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
 @pytest.mark.parametrize("method", ["revenue", "custom"])
 def test_an_event_is_retried_only_where_sendx_surely_did_not_get_it(
-    kind: str, emu: Any, key: str, control: ControlPlane, scenario: Scenario, method: str
+    kind: str, emulator: Any, key: str, control: ControlPlane, scenario: Scenario, method: str
 ) -> None:
     """Never recorded twice: the emulator logged exactly one event, or none."""
-    setup_client = make_client(kind, emu, key)
+    setup_client = make_client(kind, emulator, key)
     try:
         setup_client.contacts.create(email="ann@x.io")
     finally:
@@ -192,7 +192,7 @@ def test_an_event_is_retried_only_where_sendx_surely_did_not_get_it(
     check_rule(
         scenario,
         kind,
-        emu,
+        emulator,
         key,
         control,
         f"/events/{method}",
