@@ -168,6 +168,22 @@ def test_a_name_made_elsewhere_is_found(client: Any, emulator: Any, key: str, ne
     assert client.campaigns.get("Made elsewhere").id == made["id"]
 
 
+def test_a_remembered_name_made_again_elsewhere_is_looked_up_again(
+    client: Any, emulator: Any, key: str, news: str
+) -> None:
+    """The client remembers "Weekly"; another deletes it and makes another "Weekly":
+    get, the report and delete by name reach the new one (a 404, then the name looked
+    up again), and a delete forgets the name."""
+    first = client.campaigns.create(name="Weekly", subject="S", sender=news, html_code="x")
+    raw(emulator, key, "DELETE", f"/campaign/{first.id}")
+    again = draft(emulator, key, "Weekly", news)
+    assert client.campaigns.get("Weekly").id == again["id"]
+    assert client.reports.campaign("Weekly").campaign_id == again["id"]
+    assert client.campaigns.delete("Weekly").status == "success"
+    with pytest.raises(sendx.InvalidRequestError, match="no campaign named 'Weekly'"):
+        client.campaigns.get("Weekly")
+
+
 def test_paging_over_several_pages(client: Any, emulator: Any, key: str, news: str) -> None:
     """Every campaign, oldest first, in pages of 100, lazily; one page on request; the
     type filter pages too."""
