@@ -422,3 +422,24 @@ def test_rest_calls_survive_in_the_spool(
         result = outbox.close(30)
     assert result == sendx.FlushResult(sent=3, failed=1, pending=0)  # no such template
     assert len(control.messages()) == 2
+
+
+def test_the_documented_example_runs(
+    emu: Any, team: str, key: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example of docs/outbox.md's "Emails and events", run as written."""
+    doc = (pathlib.Path(__file__).parents[2] / "docs" / "outbox.md").read_text("utf-8")
+    section = doc.split("## Emails and events\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SENDX_API_KEY", key)
+    monkeypatch.setenv("SENDX_TEAM_ID", team)
+    monkeypatch.setenv("SENDX_BASE_URL", emu.base_url)
+    monkeypatch.setenv("SENDX_REST_BASE_URL", emu.base_url + "/rest")
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/outbox.md", "exec"), namespace)  # noqa: S102
+    assert namespace["result"] == sendx.FlushResult(sent=4, failed=0, pending=0)
+    control = ControlPlane(emu.control_url, team)
+    [message] = control.messages(to="ann@example.com")
+    assert message["subject"] == "Welcome to pro, Ann"
+    assert [e["type"] for e in control.events()][-2:] == ["revenue", "custom_event"]
