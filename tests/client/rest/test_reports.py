@@ -120,6 +120,13 @@ def test_every_error_status_raises_its_class(
 
 
 def test_sync_and_async_reports_match() -> None:
+    """The campaign first, positionally (as ``get`` takes an object); ``timeout`` last,
+    keyword-only."""
     sync, async_ = Reports.campaign, AsyncReports.campaign
     assert inspect.signature(sync) == inspect.signature(async_)
     assert inspect.iscoroutinefunction(async_)
+    kinds = [(p.name, p.kind) for p in inspect.signature(sync).parameters.values()][1:]
+    assert kinds == [
+        ("campaign_id", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        ("timeout", inspect.Parameter.KEYWORD_ONLY),
+    ]
