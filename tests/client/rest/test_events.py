@@ -89,7 +89,8 @@ def test_an_unknown_contact_is_not_found(
 @pytest.mark.parametrize(
     ("method", "changes", "field", "words"),
     [
-        ("revenue", {"identifier": "ann"}, "identifier", "must be an id"),
+        ("revenue", {"identifier": "ann.lee.example.com"}, "identifier", "address or its id"),
+        ("revenue", {"identifier": "tag_" + "A" * 22}, "identifier", "must be an id"),
         ("revenue", {"identifier": "ann@x"}, "identifier", "no dot"),
         ("revenue", {"identifier": None}, "identifier", "must be an id"),
         ("revenue", {"amount": "9.99"}, "amount", "must be a number"),
@@ -211,3 +212,10 @@ def test_sync_and_async_events_match() -> None:
         assert inspect.signature(sync) == inspect.signature(async_)
         assert inspect.iscoroutinefunction(async_)
         assert not inspect.iscoroutinefunction(sync)
+
+
+def test_an_identifier_that_is_neither_is_not_echoed(client: Any) -> None:
+    """A typo in an address (no '@') is personal data all the same: not in the error."""
+    with pytest.raises(sendx.InvalidRequestError) as raised:
+        client.events.custom(identifier="jane.doe.example.com", name="n")
+    assert "jane" not in str(raised.value)
