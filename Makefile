@@ -40,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .nox .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-sdk .venv-sdk.lock .nox .mypy_cache .ruff_cache .hypothesis

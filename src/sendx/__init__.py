@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         SendXError,
+        UnexpectedResponseError,
         UnprocessableEntityError,
     )
     from sendx.models import Contact, Increment, decrement, increment
@@ -74,6 +75,7 @@ __all__ = [
     "SpoolCorruptError",
     "SpoolLockedError",
     "Timeout",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "__version__",
     "decrement",
@@ -123,6 +125,7 @@ _LAZY: dict[str, str] = {
             "RateLimitError",
             "InternalServerError",
             "InvalidRequestError",
+            "UnexpectedResponseError",
         )
     },
 }

@@ -7,8 +7,11 @@ first use inside the running event loop, so a client may be built outside one.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import random
+import sys
 import time
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import aiohttp
@@ -23,21 +26,45 @@ from sendx._core import (
     Endpoint,
     Failure,
     FailureKind,
+    RestEndpoint,
     Wait,
-    body_deadline_failure,
     body_size_failure,
 )
 from sendx._hooks import Observer
 from sendx._os_reasons import describe
 from sendx._policies import RetryPolicy, Timeout
+from sendx._redact import redact_library_logs
 
 __all__ = ["AsyncShell"]
 
 T = TypeVar("T")
 
+redact_library_logs("aiohttp")
 
-def classify(exc: BaseException) -> Failure:
-    """What an aiohttp exception says about whether the request was sent.
+# The deadline of an attempt is an asyncio timeout around the whole exchange: aiohttp's
+# own total timeout does the same at twice the cost per request (it times every read).
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as _time_limit
+else:  # aiohttp installs asyncio.timeout's backport on Python 3.10
+    _time_limit = importlib.import_module("async_timeout").timeout
+
+#: Whether the request being sent in this task has a connection yet: the deadline's
+#: timeout spans the whole exchange and says nothing of where it struck.
+_CONNECTED: ContextVar[bool] = ContextVar("sendx_connected", default=False)
+
+
+class _Connector(aiohttp.TCPConnector):
+    """A TCPConnector that notes, in the calling task, that a connection was taken."""
+
+    async def connect(self, *args: Any, **kwargs: Any) -> aiohttp.connector.Connection:
+        connection = await super().connect(*args, **kwargs)
+        _CONNECTED.set(True)
+        return connection
+
+
+def classify(exc: BaseException, *, connected: bool = True) -> Failure:
+    """What an aiohttp exception says about whether the request was sent;
+    ``connected``: whether the attempt had a connection when it failed.
 
     The detail names the exception class and the OS reason only: aiohttp's own
     messages print whole URLs, and with them a contact's email.
@@ -48,8 +75,10 @@ def classify(exc: BaseException) -> Failure:
         kind = FailureKind.CONNECT
     elif isinstance(exc, aiohttp.ConnectionTimeoutError):
         kind = FailureKind.CONNECT_TIMEOUT
-    elif isinstance(exc, (aiohttp.SocketTimeoutError, asyncio.TimeoutError)):
+    elif isinstance(exc, aiohttp.SocketTimeoutError):
         kind = FailureKind.READ_TIMEOUT
+    elif isinstance(exc, asyncio.TimeoutError):  # the deadline: sent only if connected
+        kind = FailureKind.READ_TIMEOUT if connected else FailureKind.CONNECT_TIMEOUT
     else:
         kind = FailureKind.DISCONNECTED
     return Failure(kind, describe(exc))
@@ -59,13 +88,9 @@ def _seconds(value: float) -> float | None:
     return None if value == float("inf") else value
 
 
-async def read_body(response: aiohttp.ClientResponse, deadline_at: float) -> bytes:
-    """The whole body, at most ``MAX_RESPONSE_BYTES``, read by the call's deadline.
-
-    Each wait for bytes is bounded by the read timeout; checking the clock between
-    chunks bounds the whole read, so a server trickling bytes cannot hold a call past
-    its deadline by more than one read timeout.
-    """
+async def read_body(response: aiohttp.ClientResponse) -> bytes:
+    """The whole body, at most ``MAX_RESPONSE_BYTES``; the attempt's deadline bounds
+    the reading too."""
     length = response.content_length
     if length is not None and length > MAX_RESPONSE_BYTES:
         response.close()
@@ -74,9 +99,9 @@ async def read_body(response: aiohttp.ClientResponse, deadline_at: float) -> byt
     size = 0
     while chunk := await response.content.readany():
         size += len(chunk)
-        if size > MAX_RESPONSE_BYTES or time.monotonic() > deadline_at:
+        if size > MAX_RESPONSE_BYTES:
             response.close()  # never hand a half-read connection back to the pool
-            raise body_size_failure() if size > MAX_RESPONSE_BYTES else body_deadline_failure()
+            raise body_size_failure()
         chunks.append(chunk)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
@@ -92,13 +117,18 @@ class AsyncShell:
         retry: RetryPolicy,
         observer: Observer,
         pool_size: int,
+        rest_endpoint: RestEndpoint | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.rest_endpoint = rest_endpoint
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        # The REST API's headers differ (no api_key): a second session over the same
+        # connector, so that both APIs share one bounded pool.
+        self._rest_session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
@@ -107,7 +137,7 @@ class AsyncShell:
         session = self._session
         loop = asyncio.get_running_loop()
         if session is None or session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size)
+            connector = _Connector(limit=self._pool_size)
             # The fixed headers are the session's: aiohttp then copies one prepared
             # mapping per request instead of merging a dict into it.
             session = aiohttp.ClientSession(connector=connector, headers=self.endpoint.headers)
@@ -121,7 +151,23 @@ class AsyncShell:
             )
         return session
 
+    def _get_rest_session(self) -> aiohttp.ClientSession:
+        session = self._get_session()
+        rest = self._rest_session
+        if rest is None or rest.closed or rest.connector is not session.connector:
+            if self.rest_endpoint is None:
+                raise RuntimeError("this shell serves the v1 API only")
+            rest = self._rest_session = aiohttp.ClientSession(
+                connector=session.connector,
+                connector_owner=False,
+                headers=self.rest_endpoint.headers,
+            )
+        return rest
+
     async def close(self) -> None:
+        rest, self._rest_session = self._rest_session, None
+        if rest is not None:
+            await rest.close()
         session, self._session = self._session, None
         if session is not None:
             await session.close()
@@ -130,30 +176,34 @@ class AsyncShell:
         key = (connect, read)
         value = self._timeouts.get(key)
         if value is None:
-            # No total, no pool timeout: a request waiting for a pooled connection
-            # waits until one frees up, which the timeouts of the requests holding
-            # them bound (each cut to its deadline); only sock_connect is a connect.
+            # No total, no pool timeout: the deadline's timeout bounds the exchange,
+            # the wait for a pooled connection included; only sock_connect is a connect.
             value = aiohttp.ClientTimeout(
                 total=None, sock_connect=_seconds(connect), sock_read=_seconds(read)
             )
-            if len(self._timeouts) < 64:
+            if len(self._timeouts) < 64:  # deadlines cut timeouts; don't grow forever
                 self._timeouts[key] = value
         return value
 
     def _url(self, call: Call[Any]) -> yarl.URL:
-        if call.params:  # per contact: not worth caching
+        endpoint: Endpoint | RestEndpoint | None = (
+            self.rest_endpoint if call.rest else self.endpoint
+        )
+        if endpoint is None:
+            raise RuntimeError("this shell serves the v1 API only")
+        if call.params or call.rest:  # per contact or per object: not worth caching
             # encoded=True: yarl would otherwise turn %40 back into @ in the query.
-            return yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+            return yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
         url = self._urls.get(call.path)
         if url is None:
-            url = yarl.URL(self.endpoint.origin + self.endpoint.target(call), encoded=True)
+            url = yarl.URL(endpoint.origin + endpoint.target(call), encoded=True)
             self._urls[call.path] = url
         return url
 
     async def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
         observer = self.observer
-        session = self._get_session()
+        session = self._get_rest_session() if call.rest else self._get_session()
         url = self._url(call)
         state = _core.start(self.retry, time.monotonic())
         while True:
@@ -162,17 +212,27 @@ class AsyncShell:
             if limits is None:
                 raise _core.deadline_error(call, state)
             observer.request(call.method, call.path, state.attempt)
+            token = _CONNECTED.set(False)
             try:
-                async with session.request(
-                    call.method,
-                    url,
-                    data=call.body,
-                    timeout=self._client_timeout(*limits),
-                    allow_redirects=False,
-                ) as response:
-                    body = await read_body(response, state.deadline_at)
+                # The deadline bounds the whole exchange: the wait for a free connection,
+                # connecting, sending, the status line, the headers and the body.
+                async with (
+                    _time_limit(state.deadline_at - began),
+                    session.request(
+                        call.method,
+                        url,
+                        data=call.body,
+                        timeout=self._client_timeout(*limits),
+                        allow_redirects=False,
+                    ) as response,
+                ):
+                    body = await read_body(response)
             except (aiohttp.ClientError, asyncio.TimeoutError, BodyFailure) as exc:
-                failure = exc.failure if isinstance(exc, BodyFailure) else classify(exc)
+                failure = (
+                    exc.failure
+                    if isinstance(exc, BodyFailure)
+                    else classify(exc, connected=_CONNECTED.get())
+                )
                 now = time.monotonic()
                 observer.response(
                     call.method, call.path, state.attempt, None, now - began, failure.kind.value
@@ -195,6 +255,8 @@ class AsyncShell:
                     wall_now=time.time(),
                     random=random.random(),
                 )
+            finally:
+                _CONNECTED.reset(token)
             if isinstance(outcome, Done):
                 return outcome.value  # type: ignore[no-any-return]
             if not isinstance(outcome, Wait):

@@ -7,26 +7,43 @@ they differ only in the shell that does the I/O.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from sendx._config import Settings, resolve_settings
-from sendx._core import Endpoint, user_agent
+from sendx._core import Endpoint, RestEndpoint, user_agent
 from sendx._hooks import Observer, RequestEvent, ResponseEvent, RetryEvent
 from sendx._policies import DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT, RetryPolicy, Timeout
 from sendx.errors import InvalidRequestError
+from sendx.resources._names import NameCache
 from sendx.resources.contacts import AsyncContacts, Contacts
 
 if TYPE_CHECKING:
     from sendx.outbox._async import AsyncOutbox
     from sendx.outbox._sync import Outbox
     from sendx.outbox._types import OutboxCall
+    from sendx.resources.campaigns import AsyncCampaigns, Campaigns
+    from sendx.resources.custom_fields import AsyncCustomFields, CustomFields
+    from sendx.resources.emails import AsyncEmails, Emails
+    from sendx.resources.events import AsyncEvents, Events
+    from sendx.resources.lists import AsyncLists, Lists
+    from sendx.resources.members import AsyncMembers, Members
+    from sendx.resources.post_categories import AsyncPostCategories, PostCategories
+    from sendx.resources.post_tags import AsyncPostTags, PostTags
+    from sendx.resources.posts import AsyncPosts, Posts
+    from sendx.resources.reports import AsyncReports, Reports
+    from sendx.resources.senders import AsyncSenders, Senders
+    from sendx.resources.tags import AsyncTags, Tags
+    from sendx.resources.templates import AsyncTemplates, Templates
+    from sendx.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncSendX", "SendX"]
 
 TimeoutArg = Timeout | float | tuple[float, float] | None
+R = TypeVar("R")
 
 
 class _Options:
@@ -37,6 +54,7 @@ class _Options:
         api_key: str | None,
         team_id: str | None,
         base_url: str | None,
+        rest_base_url: str | None,
         timeout: TimeoutArg,
         max_retries: int | None,
         retry: RetryPolicy | None,
@@ -45,7 +63,7 @@ class _Options:
         observer: Observer,
         default_connections: int,
     ) -> None:
-        self.settings: Settings = resolve_settings(api_key, team_id, base_url)
+        self.settings: Settings = resolve_settings(api_key, team_id, base_url, rest_base_url)
         self.timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
         policy = retry if retry is not None else DEFAULT_RETRY_POLICY
         if max_retries is not None:
@@ -64,30 +82,71 @@ class _Options:
             )
         self.max_connections = max_connections
         self.endpoint = Endpoint(self.settings, user_agent=user_agent(), extra_headers=headers)
+        self.rest_endpoint = RestEndpoint(
+            self.settings, user_agent=user_agent(), extra_headers=headers
+        )
         self.observer = observer
 
     def describe(self, name: str) -> str:
         # The API key is never shown, not even in part.
+        settings = self.settings
         return (
-            f"{name}(team_id={self.settings.team_id!r}, base_url={self.settings.base_url!r}, "
-            f"api_key='***', timeout={self.timeout!r}, retry={self.retry!r})"
+            f"{name}(team_id={settings.team_id!r}, base_url={settings.base_url!r}, "
+            f"rest_base_url={settings.rest_base_url!r}, api_key='***', "
+            f"timeout={self.timeout!r}, retry={self.retry!r})"
         )
+
+
+class _Resource(Generic[R]):
+    """A REST resource of a client (``client.lists``), made at its first use: its
+    module loads then, so that a client that never calls the REST API never loads it.
+    Built with the client's shell and name cache; kept in the client's ``__dict__``."""
+
+    def __init__(self, module: str, sync_name: str, async_name: str) -> None:
+        self._module = module
+        self._names = (sync_name, async_name)
+        self._attr = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._attr = name
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> _Resource[R]: ...
+
+    @overload
+    def __get__(self, obj: _ClientBase, owner: type[Any]) -> R: ...
+
+    def __get__(self, obj: _ClientBase | None, owner: type[Any]) -> R | _Resource[R]:
+        if obj is None:
+            return self
+        name = self._names[1] if isinstance(obj, AsyncSendX) else self._names[0]
+        value: R = getattr(importlib.import_module(self._module), name)(obj._shell, obj._names)
+        obj.__dict__[self._attr] = value  # the instance's attribute wins from now on
+        return value
 
 
 class _ClientBase:
     """What both clients share: their settings, as read-only properties."""
 
     _options: _Options
+    _shell: Any
+    _names: NameCache
 
     @property
-    def team_id(self) -> str:
-        """The team this client acts for."""
+    def team_id(self) -> str | None:
+        """The team of the v1 calls (identify, track); ``None`` if not given (the REST
+        API needs only the key)."""
         return self._options.settings.team_id
 
     @property
     def base_url(self) -> str:
-        """The API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
+        """The v1 API's base URL, e.g. ``https://app.sendx.io/api/v1``."""
         return self._options.settings.base_url
+
+    @property
+    def rest_base_url(self) -> str:
+        """The REST API's base URL, e.g. ``https://api.sendx.io/api/v1/rest``."""
+        return self._options.settings.rest_base_url
 
     @property
     def timeout(self) -> Timeout:
@@ -131,6 +190,7 @@ class SendX(_ClientBase):
         team_id: str | None = None,
         *,
         base_url: str | None = None,
+        rest_base_url: str | None = None,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
@@ -144,6 +204,7 @@ class SendX(_ClientBase):
             api_key,
             team_id,
             base_url,
+            rest_base_url,
             timeout,
             max_retries,
             retry,
@@ -161,9 +222,66 @@ class SendX(_ClientBase):
             retry=options.retry,
             observer=options.observer,
             pool_size=options.max_connections,
+            rest_endpoint=options.rest_endpoint,
         )
-        self.contacts = Contacts(self._shell)
-        """Identify and track contacts."""
+        self._names = NameCache()
+        self.contacts = Contacts(self._shell, self._names)
+        """Contacts: identify and track (v1), and create, get, update, delete, unsubscribe
+        and list (REST)."""
+
+    lists: _Resource[Lists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
+    """SendX's lists (REST)."""
+
+    emails: _Resource[Emails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[Events] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[Campaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[Reports] = _Resource("sendx.resources.reports", "Reports", "AsyncReports")
+    """Campaign reports (REST)."""
+
+    tags: _Resource[Tags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
+    """SendX's tags of contacts (REST)."""
+
+    custom_fields: _Resource[CustomFields] = _Resource(
+        "sendx.resources.custom_fields", "CustomFields", "AsyncCustomFields"
+    )
+    """SendX's custom fields of contacts (REST)."""
+
+    templates: _Resource[Templates] = _Resource(
+        "sendx.resources.templates", "Templates", "AsyncTemplates"
+    )
+    """SendX's email templates (REST)."""
+
+    webhooks: _Resource[Webhooks] = _Resource(
+        "sendx.resources.webhooks", "Webhooks", "AsyncWebhooks"
+    )
+    """SendX's webhooks (REST)."""
+
+    posts: _Resource[Posts] = _Resource("sendx.resources.posts", "Posts", "AsyncPosts")
+    """SendX's blog posts (REST)."""
+
+    post_categories: _Resource[PostCategories] = _Resource(
+        "sendx.resources.post_categories", "PostCategories", "AsyncPostCategories"
+    )
+    """The categories of blog posts (REST)."""
+
+    post_tags: _Resource[PostTags] = _Resource(
+        "sendx.resources.post_tags", "PostTags", "AsyncPostTags"
+    )
+    """The tags of blog posts, apart from contacts' tags (REST)."""
+
+    senders: _Resource[Senders] = _Resource("sendx.resources.senders", "Senders", "AsyncSenders")
+    """The addresses the team sends from (REST)."""
+
+    members: _Resource[Members] = _Resource("sendx.resources.members", "Members", "AsyncMembers")
+    """The members of the team (REST)."""
 
     def outbox(
         self,
@@ -230,6 +348,7 @@ class AsyncSendX(_ClientBase):
         team_id: str | None = None,
         *,
         base_url: str | None = None,
+        rest_base_url: str | None = None,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
@@ -243,6 +362,7 @@ class AsyncSendX(_ClientBase):
             api_key,
             team_id,
             base_url,
+            rest_base_url,
             timeout,
             max_retries,
             retry,
@@ -260,9 +380,72 @@ class AsyncSendX(_ClientBase):
             retry=options.retry,
             observer=options.observer,
             pool_size=options.max_connections,
+            rest_endpoint=options.rest_endpoint,
         )
-        self.contacts = AsyncContacts(self._shell)
-        """Identify and track contacts."""
+        self._names = NameCache()
+        self.contacts = AsyncContacts(self._shell, self._names)
+        """Contacts: identify and track (v1), and create, get, update, delete, unsubscribe
+        and list (REST)."""
+
+    lists: _Resource[AsyncLists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
+    """SendX's lists (REST)."""
+
+    emails: _Resource[AsyncEmails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[AsyncEvents] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[AsyncCampaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[AsyncReports] = _Resource(
+        "sendx.resources.reports", "Reports", "AsyncReports"
+    )
+    """Campaign reports (REST)."""
+
+    tags: _Resource[AsyncTags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
+    """SendX's tags of contacts (REST)."""
+
+    custom_fields: _Resource[AsyncCustomFields] = _Resource(
+        "sendx.resources.custom_fields", "CustomFields", "AsyncCustomFields"
+    )
+    """SendX's custom fields of contacts (REST)."""
+
+    templates: _Resource[AsyncTemplates] = _Resource(
+        "sendx.resources.templates", "Templates", "AsyncTemplates"
+    )
+    """SendX's email templates (REST)."""
+
+    webhooks: _Resource[AsyncWebhooks] = _Resource(
+        "sendx.resources.webhooks", "Webhooks", "AsyncWebhooks"
+    )
+    """SendX's webhooks (REST)."""
+
+    posts: _Resource[AsyncPosts] = _Resource("sendx.resources.posts", "Posts", "AsyncPosts")
+    """SendX's blog posts (REST)."""
+
+    post_categories: _Resource[AsyncPostCategories] = _Resource(
+        "sendx.resources.post_categories", "PostCategories", "AsyncPostCategories"
+    )
+    """The categories of blog posts (REST)."""
+
+    post_tags: _Resource[AsyncPostTags] = _Resource(
+        "sendx.resources.post_tags", "PostTags", "AsyncPostTags"
+    )
+    """The tags of blog posts, apart from contacts' tags (REST)."""
+
+    senders: _Resource[AsyncSenders] = _Resource(
+        "sendx.resources.senders", "Senders", "AsyncSenders"
+    )
+    """The addresses the team sends from (REST)."""
+
+    members: _Resource[AsyncMembers] = _Resource(
+        "sendx.resources.members", "Members", "AsyncMembers"
+    )
+    """The members of the team (REST)."""
 
     def outbox(
         self,

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import msgspec
 
-from sendx._config import Settings
+from sendx._config import Settings, missing_team_error
 from sendx._policies import NOT_APPLIED_STATUSES, RETRYABLE_STATUSES, RetryPolicy, Timeout
 from sendx._version import __version__
 from sendx.errors import (
@@ -28,17 +28,19 @@ from sendx.errors import (
     APITimeoutError,
     InvalidRequestError,
     SendXError,
+    UnexpectedResponseError,
     error_for_status,
 )
+from sendx.models import NotAnAnswer, envelope_problem
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
     "BodyFailure",
-    "body_deadline_failure",
     "body_size_failure",
     "Call",
     "Done",
     "Endpoint",
+    "RestEndpoint",
     "Fail",
     "Failure",
     "FailureKind",
@@ -65,9 +67,12 @@ def user_agent() -> str:
 class Call(Generic[T]):
     """One API call, described: built by a resource, sent by a shell.
 
-    ``params`` follow ``team_id`` in the query string. ``idempotent`` says whether the
-    call may be sent twice safely; a call that is not is retried only where the server
-    surely did not apply it. ``decode`` turns a 2xx body into the result.
+    ``params`` follow ``team_id`` in the query string (v1) or make it (REST).
+    ``idempotent`` says whether the call may be sent twice safely; a call that is not
+    is retried only where the server surely did not apply it. ``decode`` turns a 2xx
+    body into the result; it raises :class:`~sendx.models.NotAnAnswer` for a body that
+    is not SendX's. ``rest`` sends the call to the REST API (``rest_base_url``, the
+    ``X-Team-ApiKey`` header, no team id) instead of v1.
     """
 
     method: str
@@ -76,12 +81,22 @@ class Call(Generic[T]):
     body: bytes | None
     idempotent: bool
     decode: Callable[[bytes], T]
+    rest: bool = False
 
 
 #: Headers the client owns: a user's ``headers=`` may not set them, so the key is sent
-#: once, only as ``api_key``, and no ``Authorization`` header is ever sent.
+#: once, only as ``api_key`` (v1) or ``X-Team-ApiKey`` (REST), and no ``Authorization``
+#: header is ever sent.
 RESERVED_HEADERS = frozenset(
-    {"api_key", "authorization", "host", "content-length", "content-type", "transfer-encoding"}
+    {
+        "api_key",
+        "x-team-apikey",
+        "authorization",
+        "host",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+    }
 )
 
 
@@ -95,7 +110,8 @@ def check_extra_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
         if name.strip().lower() in RESERVED_HEADERS:
             raise InvalidRequestError(
                 f"headers may not set {name!r}, a header the client controls; the API "
-                "key is sent only as the api_key header, from api_key / SENDX_API_KEY",
+                "key is sent only as the api_key (v1) or X-Team-ApiKey (REST) header, from "
+                "api_key / SENDX_API_KEY",
                 field="headers",
             )
         if any(ch in name + value for ch in "\r\n\x00") or not name.strip():
@@ -107,7 +123,7 @@ def check_extra_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
 
 
 class Endpoint:
-    """The fixed part of every request to one SendX account: URL prefix and headers."""
+    """The fixed part of every v1 request to one SendX account: URL prefix and headers."""
 
     __slots__ = ("_team_query", "base_url", "headers", "origin", "path_prefix")
 
@@ -118,7 +134,8 @@ class Endpoint:
         self.base_url = settings.base_url
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.path_prefix = parts.path
-        self._team_query = urlencode({"team_id": settings.team_id})
+        team = settings.team_id
+        self._team_query = None if team is None else urlencode({"team_id": team})
         self.headers: dict[str, str] = {
             "api_key": settings.api_key,
             "Accept": "application/json",
@@ -130,11 +147,44 @@ class Endpoint:
 
     def target(self, call: Call[Any]) -> str:
         """Path and query of ``call``: ``/api/v1/contact/track?team_id=T&email=E``,
-        form-encoded (``@`` is ``%40``, ``+`` is ``%2B``, a space is ``+``)."""
+        form-encoded (``@`` is ``%40``, ``+`` is ``%2B``, a space is ``+``). Raises
+        ``InvalidRequestError`` on a client without a team id."""
         query = self._team_query
+        if query is None:
+            raise missing_team_error()
         if call.params:
             query = f"{query}&{urlencode(call.params)}"
         return f"{self.path_prefix}{call.path}?{query}"
+
+
+class RestEndpoint:
+    """The fixed part of every REST request: URL prefix and headers (the key as
+    ``X-Team-ApiKey``; nothing of v1's auth)."""
+
+    __slots__ = ("base_url", "headers", "origin", "path_prefix")
+
+    def __init__(
+        self, settings: Settings, *, user_agent: str, extra_headers: Mapping[str, str] | None = None
+    ) -> None:
+        parts = urlsplit(settings.rest_base_url)
+        self.base_url = settings.rest_base_url
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.path_prefix = parts.path
+        self.headers: dict[str, str] = {
+            "X-Team-ApiKey": settings.api_key,
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+            "Content-Type": "application/json",
+            "User-Agent": user_agent,
+            **check_extra_headers(extra_headers),
+        }
+
+    def target(self, call: Call[Any]) -> str:
+        """Path and query of ``call``: ``/api/v1/rest/contact?offset=0&limit=100``; the
+        path's segments are already quoted by the resource."""
+        if call.params:
+            return f"{self.path_prefix}{call.path}?{urlencode(call.params)}"
+        return f"{self.path_prefix}{call.path}"
 
 
 #: The largest answer a client reads. SendX's answers are well under a kilobyte; a
@@ -166,8 +216,8 @@ class Failure:
 
 
 class BodyFailure(Exception):
-    """Raised by a shell while reading an answer that must be cut short: too large, or
-    still arriving when the call's deadline passed. Carries the :class:`Failure`."""
+    """Raised by a shell while reading an answer that must be cut short because it is
+    too large. Carries the :class:`Failure`."""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.detail)
@@ -177,11 +227,6 @@ class BodyFailure(Exception):
 def body_size_failure() -> BodyFailure:
     """An answer over :data:`MAX_RESPONSE_BYTES`."""
     return BodyFailure(Failure(FailureKind.TOO_LARGE, f"more than {MAX_RESPONSE_BYTES} bytes"))
-
-
-def body_deadline_failure() -> BodyFailure:
-    """An answer still arriving when the call's deadline passed."""
-    return BodyFailure(Failure(FailureKind.READ_TIMEOUT, "the deadline passed during the answer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,9 +339,22 @@ def after_response(
     wall_now: float,
     random: float,
 ) -> Done[T] | Wait | Fail:
-    """Decide what an answer means: a result, another attempt, or an error."""
+    """Decide what an answer means: a result, another attempt, or an error.
+
+    A 2xx must hold SendX's JSON envelope (204 aside, which has no body): anything
+    else came from whatever answered in SendX's place, and raises at once.
+    """
     if 200 <= status < 300:
-        return Done(call.decode(body))
+        # A REST answer's decoder checks its shape itself (an object, or an array).
+        problem = None if status == 204 or call.rest else envelope_problem(body)
+        if problem is None:
+            try:
+                return Done(call.decode(body))
+            except RecursionError:  # past the depth the envelope check got through
+                problem = "JSON nested too deeply to decode"
+            except NotAnAnswer as exc:
+                problem = str(exc)
+        return Fail(unexpected_response_error(call, state, status, headers, body, problem))
     retry_after = parse_retry_after(
         headers.get("retry-after") or headers.get("Retry-After"), wall_now
     )
@@ -321,11 +379,46 @@ def after_response(
     return _schedule(state, delay, now, f"status {status}", error)
 
 
+def unexpected_response_error(
+    call: Call[Any],
+    state: RetryState,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    problem: str,
+) -> UnexpectedResponseError:
+    """The error for a 2xx answer whose body is not SendX's JSON (``problem`` says how)."""
+    content_type = headers.get("content-type") or headers.get("Content-Type")
+    return UnexpectedResponseError(
+        f"the answer to {call.method} {call.path} (HTTP {status}, "
+        f"{content_type or 'no Content-Type'}) is not SendX's: {problem}, on attempt "
+        f"{state.attempt}. A proxy, a captive portal or a wrong base URL answered in "
+        "SendX's place, and SendX may or may not have applied the call, so it is not "
+        f"retried; check {_url_setting(call)} and any proxy between this machine and SendX",
+        status=status,
+        content_type=content_type,
+        body=body[:1000].decode("utf-8", "replace"),
+    )
+
+
+def _url_setting(call: Call[Any]) -> str:
+    """The setting that says where ``call`` went, for advice."""
+    return "rest_base_url / SENDX_REST_BASE_URL" if call.rest else "base_url / SENDX_BASE_URL"
+
+
 def after_failure(
     state: RetryState, call: Call[Any], failure: Failure, *, now: float, random: float
 ) -> Wait | Fail:
     """Decide what a transport failure means: another attempt, or an error."""
     kind = failure.kind
+    if kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT) and now >= state.deadline_at:
+        # Each wait is cut to the deadline: a timeout past it is the deadline's doing.
+        wait = (
+            "a connection was made"
+            if kind is FailureKind.CONNECT_TIMEOUT
+            else "the whole answer came"
+        )
+        failure = Failure(kind, f"the deadline of {state.policy.deadline:g} s passed before {wait}")
     error_class = (
         APITimeoutError
         if kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT)
@@ -333,15 +426,16 @@ def after_failure(
     )
     if kind.request_sent and not call.idempotent:
         advice = (
-            "; not retried because this call is not idempotent (an increment or a "
-            "rename) and SendX may already have applied it: check the contact first"
+            "; not retried because this call is not idempotent (an increment, a rename, "
+            "a create, an email or an event) and SendX may already have applied it: "
+            "check SendX before sending it again"
         )
     elif kind is FailureKind.TLS:
         advice = "; check the base URL and the machine's CA certificates"
     elif kind is FailureKind.TOO_LARGE:
-        advice = "; SendX's answers are small: check base_url / SENDX_BASE_URL"
+        advice = f"; SendX's answers are small: check {_url_setting(call)}"
     else:
-        advice = "; check base_url / SENDX_BASE_URL and the network"
+        advice = f"; check {_url_setting(call)} and the network"
     error = error_class(
         f"{call.method} {call.path} failed ({kind.value}: {failure.detail}) "
         f"on attempt {state.attempt}{advice}",
@@ -362,7 +456,7 @@ def _decode_error_body(body: bytes) -> tuple[Any, str | None]:
     when the body is an object holding a string one."""
     try:
         decoded = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # not JSON, or nested past any use
         return body.decode("utf-8", "replace"), None
     message = decoded.get("message") if isinstance(decoded, dict) else None
     return decoded, message if isinstance(message, str) and message.strip() else None

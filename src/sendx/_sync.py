@@ -2,11 +2,13 @@
 
 urllib3 is imported when the first client is built, not by ``import sendx``. Its own
 retries and redirects are off: the core decides every retry, once, for both clients.
+Its connections (``_sync_connections``) keep every wait within the call's deadline.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -23,13 +25,15 @@ from sendx._core import (
     Endpoint,
     Failure,
     FailureKind,
+    RestEndpoint,
     Wait,
-    body_deadline_failure,
     body_size_failure,
 )
 from sendx._hooks import Observer
 from sendx._os_reasons import describe
 from sendx._policies import RetryPolicy, Timeout
+from sendx._redact import redact_library_logs
+from sendx._sync_connections import DEADLINE, HeaderBlockCut, connection_pool
 
 __all__ = ["SyncShell", "SyncTransport", "classify", "read_body", "urllib3_timeout"]
 
@@ -38,6 +42,8 @@ T = TypeVar("T")
 # What urllib3 would build from retries=False on every request, built once: urllib3
 # never retries or follows redirects for us; the core decides.
 _NO_RETRIES = urllib3.Retry.from_int(False, redirect=False)
+
+redact_library_logs("urllib3")
 
 
 def classify(exc: Exception) -> Failure:
@@ -59,21 +65,21 @@ def classify(exc: Exception) -> Failure:
         kind = FailureKind.CONNECT  # no connection was taken: nothing was sent
     else:
         kind = FailureKind.DISCONNECTED
+        # urllib3 wraps it: ProtocolError("Connection aborted.", HeaderBlockCut(...)).
+        cut = next((arg for arg in exc.args if isinstance(arg, HeaderBlockCut)), None)
+        if cut is not None:
+            return Failure(kind, f"{describe(exc)}: {cut}")
     return Failure(kind, describe(exc))
 
 
 _CHUNK = 64 * 1024
 
 
-def read_body(response: Any, deadline_at: float) -> bytes:
-    """The whole body of ``response``, at most ``MAX_RESPONSE_BYTES``, read by the
-    call's deadline.
+def read_body(response: Any) -> bytes:
+    """The whole body of ``response``, at most ``MAX_RESPONSE_BYTES``.
 
-    Each wait for bytes is bounded by the read timeout (cut to the deadline when the
-    attempt began); checking the clock between chunks bounds the whole read too, so a
-    server trickling one byte at a time cannot hold a call past its deadline by more
-    than one read timeout. A body cut short closes its connection rather than
-    returning it half-read to the pool.
+    The connection's reads end by the call's deadline (``_sync_connections``). A body
+    cut short closes its connection rather than returning it half-read to the pool.
     """
     chunks: list[bytes] = []
     size = 0
@@ -82,8 +88,6 @@ def read_body(response: Any, deadline_at: float) -> bytes:
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
                 raise body_size_failure()
-            if time.monotonic() > deadline_at:
-                raise body_deadline_failure()
             chunks.append(chunk)
             if response.length_remaining == 0:
                 break  # the whole Content-Length is in: spare the read that says so
@@ -119,7 +123,7 @@ class SyncTransport:
 
     def _new_pool(self) -> Any:
         # The pool connects lazily: building one costs no I/O.
-        return urllib3.connectionpool.connection_from_url(self.origin, **self._pool_args)
+        return connection_pool(self.origin, **self._pool_args)
 
     def close(self) -> None:
         """Close pooled connections; a later request opens new ones."""
@@ -135,27 +139,35 @@ class SyncTransport:
         timeout: urllib3.Timeout,
         *,
         preload_content: bool = True,
+        deadline_at: float | None = None,
     ) -> Any:
         """Send one request to ``target`` (path and query); urllib3's response.
 
+        With ``deadline_at`` (a monotonic time), every wait of the exchange ends by
+        then: to connect, and each read of the answer, body included.
         Raises urllib3's ``HTTPError`` subclasses; :func:`classify` tells what they
         mean. Redirects are never followed: the ``api_key`` header would go along.
         """
-        return self._pool.urlopen(
-            method,
-            target,
-            body=body,
-            headers=headers,
-            timeout=timeout,
-            retries=_NO_RETRIES,
-            redirect=False,
-            assert_same_host=False,
-            preload_content=preload_content,
-        )
+        token = DEADLINE.set(deadline_at)
+        try:
+            return self._pool.urlopen(
+                method,
+                target,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                retries=_NO_RETRIES,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=preload_content,
+            )
+        finally:
+            DEADLINE.reset(token)
 
 
 class SyncShell:
-    """The retry loop of :class:`sendx.SendX` around one :class:`SyncTransport`."""
+    """The retry loop of :class:`sendx.SendX` around one :class:`SyncTransport` per
+    API: v1's, and the REST API's (made at the first REST call)."""
 
     def __init__(
         self,
@@ -165,17 +177,36 @@ class SyncShell:
         retry: RetryPolicy,
         observer: Observer,
         pool_size: int,
+        rest_endpoint: RestEndpoint | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.rest_endpoint = rest_endpoint
         self.timeout = timeout
         self.retry = retry
         self.observer = observer
         self.transport = SyncTransport(endpoint.origin, pool_size=pool_size)
+        self._pool_size = pool_size
+        self._rest_transport: SyncTransport | None = None
+        self._rest_lock = threading.Lock()
         self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
 
     def close(self) -> None:
         """Close pooled connections; a later request opens new ones."""
         self.transport.close()
+        if self._rest_transport is not None:
+            self._rest_transport.close()
+
+    def _rest(self) -> tuple[RestEndpoint, SyncTransport]:
+        endpoint = self.rest_endpoint
+        if endpoint is None:
+            raise RuntimeError("this shell serves the v1 API only")
+        transport = self._rest_transport
+        if transport is None:
+            with self._rest_lock:  # one pool, however many threads make the first call
+                if self._rest_transport is None:
+                    self._rest_transport = SyncTransport(endpoint.origin, pool_size=self._pool_size)
+                transport = self._rest_transport
+        return endpoint, transport
 
     def _urllib3_timeout(self, connect: float, read: float) -> urllib3.Timeout:
         key = (connect, read)
@@ -188,7 +219,12 @@ class SyncShell:
 
     def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
-        endpoint, observer, send = self.endpoint, self.observer, self.transport.send
+        endpoint: Endpoint | RestEndpoint
+        if call.rest:
+            endpoint, transport = self._rest()
+        else:
+            endpoint, transport = self.endpoint, self.transport
+        observer, send = self.observer, transport.send
         target = endpoint.target(call)
         state = _core.start(self.retry, time.monotonic())
         while True:
@@ -205,8 +241,9 @@ class SyncShell:
                     endpoint.headers,
                     self._urllib3_timeout(*limits),
                     preload_content=False,
+                    deadline_at=state.deadline_at,
                 )
-                body = read_body(response, state.deadline_at)
+                body = read_body(response)
             except (u3.HTTPError, BodyFailure) as exc:
                 failure = exc.failure if isinstance(exc, BodyFailure) else classify(exc)
                 now = time.monotonic()

@@ -24,6 +24,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "SendXError",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "error_for_status",
 ]
@@ -55,7 +56,8 @@ class InvalidRequestError(SendXError, ValueError):
 
 
 class APIConnectionError(SendXError):
-    """SendX could not be reached, or the connection broke before an answer came.
+    """SendX could not be reached, the connection broke before a whole answer came, or
+    what answered was not SendX.
 
     ``request_sent`` tells whether the request may have reached the server: when it is
     true, the server may have applied it even though no answer arrived.
@@ -71,6 +73,39 @@ class APIConnectionError(SendXError):
 
 class APITimeoutError(APIConnectionError):
     """A connect or read timeout expired, or the client's overall deadline passed."""
+
+
+class UnexpectedResponseError(APIConnectionError):
+    """A 2xx answer that is not SendX's JSON: something else answered in SendX's place
+    (a proxy, a captive portal, a wrong base URL), or the body cannot be decoded.
+
+    SendX may or may not have applied the call, so ``request_sent`` is true. Attributes:
+    ``status`` (int), ``content_type`` (the answer's ``Content-Type``, or ``None``) and
+    ``body`` (the answer's first 1,000 characters, for a look at who answered).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        content_type: str | None = None,
+        body: str = "",
+        request_sent: bool = True,
+    ) -> None:
+        super().__init__(message, request_sent=request_sent)
+        self.status = status
+        self.content_type = content_type
+        self.body = body
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {
+            "status": self.status,
+            "content_type": self.content_type,
+            "body": self.body,
+            "request_sent": self.request_sent,
+        }
+        return (_rebuild, (type(self), self.message, state))
 
 
 class APIStatusError(SendXError):
@@ -98,7 +133,7 @@ class APIStatusError(SendXError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        return f"SendX answered {self.status}: {self.message}{_advice(self.status)}"
+        return f"SendX answered {self.status}: {self.message}{_advice(self.status, self.body)}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {
@@ -153,16 +188,28 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 _ADVICE: dict[int, str] = {
-    401: " (check api_key / SENDX_API_KEY and team_id / SENDX_TEAM_ID)",
+    401: " (check api_key / SENDX_API_KEY, and for identify and track team_id / SENDX_TEAM_ID)",
     403: " (check that this API key has access to the team)",
     429: " (slow down, or raise max_retries so the client waits as asked)",
 }
 
 
-def _advice(status: int) -> str:
+def _advice(status: int, body: Any) -> str:
     if status >= 500:
         return " (a server-side failure; try again later)"
+    if status == 403 and _explains(body):
+        # SendX's REST API answers 403 for a name the team already has: its message
+        # says so, and advice about the key's access would send the reader astray.
+        return ""
     return _ADVICE.get(status, "")
+
+
+def _explains(body: Any) -> bool:
+    """Whether the answer's body holds SendX's own message, more than "Forbidden"."""
+    message = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(message, str):
+        return False
+    return message.strip().rstrip(".").lower() not in ("", "forbidden")
 
 
 def error_for_status(
@@ -189,6 +236,7 @@ for _cls in (
     InvalidRequestError,
     APIConnectionError,
     APITimeoutError,
+    UnexpectedResponseError,
     APIStatusError,
     *_BY_STATUS.values(),
     InternalServerError,

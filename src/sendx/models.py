@@ -19,12 +19,14 @@ __all__ = [
     "Contact",
     "ContactRequest",
     "Increment",
+    "NotAnAnswer",
     "TrackRequest",
     "contact_from_wire",
     "custom_field_to_wire",
     "decode_contact",
     "decode_envelope",
     "decrement",
+    "envelope_problem",
     "increment",
 ]
 
@@ -196,6 +198,40 @@ def decode_envelope(body: bytes) -> _Envelope:
         return _ENVELOPE_DECODER.decode(body)
     except msgspec.DecodeError:
         return _EMPTY_ENVELOPE
+
+
+class _AnyObject(msgspec.Struct):
+    """Any JSON object: every key is skipped, nothing is built."""
+
+
+_OBJECT_DECODER = msgspec.json.Decoder(_AnyObject)
+
+
+class NotAnAnswer(ValueError):
+    """Raised by a decoder for a 2xx body that is not SendX's (not JSON, or JSON of
+    another shape): the message says how. The core makes it an
+    :class:`~sendx.errors.UnexpectedResponseError`."""
+
+
+def envelope_problem(body: bytes) -> str | None:
+    """Why ``body`` cannot be a v1 answer, or ``None`` when it is a JSON object.
+
+    Every v1 answer is an object (``{"status", "message", "data"}``); what is inside
+    is read leniently. An empty body, text that is not JSON (an HTML page), other JSON
+    (an array, a string) or JSON nested past what can be decoded came from something
+    else that answered in SendX's place.
+    """
+    if not body:
+        return "an empty body"
+    try:
+        _OBJECT_DECODER.decode(body)
+    except msgspec.ValidationError:
+        return "JSON, but not an object"
+    except msgspec.DecodeError:
+        return "not JSON"
+    except RecursionError:  # msgspec's depth limit is the interpreter's
+        return "JSON nested too deeply to decode"
+    return None
 
 
 def _text(value: Any) -> str | None:

@@ -102,16 +102,29 @@ def _cached_query(pairs: tuple[Any, ...]) -> str:
 
 
 def parse_body(text: Any) -> Any:
-    """The body as JSON, or the text itself when it is not JSON (as the original)."""
+    """The body as JSON, or the text itself when it is not JSON (as the original).
+
+    JSON nested too deeply to decode raises ``ApiException`` (status 0), where the
+    original crashed with a bare ``RecursionError``.
+    """
     try:
-        return _decode(text)
-    except (msgspec.DecodeError, TypeError):
-        pass
-    try:
-        # json accepts what msgspec refuses (NaN, Infinity); the original used json.
-        return json.loads(text)
-    except (ValueError, TypeError):
-        return text
+        try:
+            return _decode(text)
+        except (msgspec.DecodeError, TypeError):
+            pass
+        try:
+            # json accepts what msgspec refuses (NaN, Infinity); the original used json.
+            return json.loads(text)
+        except (ValueError, TypeError):
+            return text
+    except RecursionError:
+        from swagger_client.rest import ApiException
+
+        raise ApiException(
+            status=0,
+            reason="Failed to parse the answer: JSON nested too deeply to decode, which "
+            "SendX never sends; check Configuration().host and any proxy on the way",
+        ) from None
 
 
 def deserialize_data(data: Any, klass: Any) -> Any:

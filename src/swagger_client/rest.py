@@ -231,11 +231,21 @@ class RESTClientObject:
             origin, target = url[:slash], url[slash:]
         transport = self._transport(origin)
         limits = request_timeout(timeout)
+        # A total is one: urllib3 only shortens the read timeout with it, which a
+        # server dripping its answer outlasts; the deadline cuts every wait.
+        total = limits.total
+        deadline_at = time.monotonic() + total if isinstance(total, (int, float)) else None
         state: _core.RetryState | None = None
         while True:
             try:
                 response = transport.send(
-                    method, target, body, headers, limits, preload_content=preload_content
+                    method,
+                    target,
+                    body,
+                    headers,
+                    limits,
+                    preload_content=preload_content,
+                    deadline_at=deadline_at,
                 )
             except u3.HTTPError as exc:
                 # Decided here but raised below, outside this block: urllib3's messages

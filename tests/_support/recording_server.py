@@ -4,7 +4,8 @@ It runs on 127.0.0.1 in background threads (one to accept, one per connection),
 speaks persistent HTTP/1.1 with ``Content-Length`` bodies, and answers each request
 with the next :class:`Reply` of its script (or with ``default`` once the script is
 used up, or with ``handler(request)`` when a handler is set). A reply may wait
-before answering, close the connection without answering, or never answer.
+before answering, close the connection without answering, never answer, or send raw
+bytes (a header block cut short, an answer dripped one byte at a time).
 
 Only the standard library is used, so the client's tests run with nothing but
 ``.[test]`` installed::
@@ -54,9 +55,11 @@ class Reply:
     """One scripted answer.
 
     ``action`` is ``"respond"`` (send status, headers and body after ``delay``
-    seconds), ``"close"`` (after ``delay``, close the connection without a byte) or
+    seconds), ``"close"`` (after ``delay``, close the connection without a byte),
     ``"hang"`` (never answer; the connection stays open until the client gives up or
-    the server stops). ``Content-Length`` is added unless ``headers`` already has it.
+    the server stops) or ``"raw"`` (send ``body`` as it is, one byte every
+    ``interval`` seconds when that is set, then close the connection).
+    ``Content-Length`` is added unless ``headers`` already has it.
     """
 
     status: int = 200
@@ -64,6 +67,7 @@ class Reply:
     body: bytes = b""
     delay: float = 0.0
     action: str = "respond"
+    interval: float = 0.0
 
     @classmethod
     def json(
@@ -107,6 +111,13 @@ class Reply:
     def hang(cls) -> Reply:
         """Never answer."""
         return cls(action="hang")
+
+    @classmethod
+    def raw(cls, data: bytes, *, interval: float = 0.0) -> Reply:
+        """Send ``data`` byte for byte, not even framed by the server (a header block
+        cut short, say), one byte every ``interval`` seconds when it is set (a server
+        that drips its answer), then close the connection."""
+        return cls(body=data, action="raw", interval=interval)
 
 
 @dataclass(frozen=True)
@@ -307,6 +318,9 @@ class RecordingServer:
                 if reply.action == "hang":
                     self._stopping.wait()
                     return
+                if reply.action == "raw":
+                    self._send_raw(conn, reply)
+                    return
                 try:
                     conn.sendall(_encode_reply(reply))
                 except OSError:
@@ -317,6 +331,20 @@ class RecordingServer:
             with self._cond:
                 self._sockets.discard(conn)
             _close(conn)
+
+    def _send_raw(self, conn: socket.socket, reply: Reply) -> None:
+        """``reply.body`` as it is, dripped when ``reply.interval`` is set; stops when
+        the client hangs up or the server stops."""
+        try:
+            if not reply.interval:
+                conn.sendall(reply.body)
+                return
+            for index in range(len(reply.body)):
+                if self._stopping.wait(reply.interval):
+                    return
+                conn.sendall(reply.body[index : index + 1])
+        except OSError:
+            return  # the client hung up
 
     def _read_request(
         self, conn: socket.socket, buffer: bytearray, number: int

@@ -251,6 +251,11 @@ def test_missing_credentials_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1
     assert "SENDX_API_KEY" in err
+    assert server.requests == []
+    monkeypatch.setenv("SENDX_API_KEY", "K")
+    assert main(["identify", "a@b.co", "--base-url", server.url]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
     assert "SENDX_TEAM_ID" in err
     assert server.requests == []
 

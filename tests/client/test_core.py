@@ -18,6 +18,7 @@ from sendx.errors import (
     APITimeoutError,
     InternalServerError,
     RateLimitError,
+    UnexpectedResponseError,
 )
 from sendx.resources.contacts import identify_call, track_call
 
@@ -135,6 +136,55 @@ def test_any_2xx_is_success(status: int) -> None:
     outcome = respond(status, body=b'{"status":"200","data":{"email":"x@y.co"}}')
     assert isinstance(outcome, Done)
     assert outcome.value.email == "x@y.co"
+
+
+DEEP = b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"", "an empty body"),
+        (b"<html><p>Sign in to the Wi-Fi</p></html>", "not JSON"),
+        (b"[1, 2]", "JSON, but not an object"),
+        (b'"success"', "JSON, but not an object"),
+        (DEEP, "JSON nested too deeply to decode"),
+    ],
+)
+@pytest.mark.parametrize("call", [IDEMPOTENT, INCREMENT], ids=["idempotent", "increment"])
+def test_a_2xx_that_is_not_a_json_object_fails_at_once(
+    body: bytes, problem: str, call: Call[Any]
+) -> None:
+    """Not SendX's answer: no result made up, no retry, and request_sent (SendX may
+    or may not have had the call)."""
+    outcome = respond(200, {"Content-Type": "text/html"}, body, call=call)
+    assert isinstance(outcome, Fail)
+    error = outcome.error
+    assert type(error) is UnexpectedResponseError
+    assert (error.status, error.content_type, error.request_sent) == (200, "text/html", True)
+    assert f"(HTTP 200, text/html) is not SendX's: {problem}, on attempt 1" in str(error)
+    assert error.body == body[:1000].decode("utf-8", "replace")
+
+
+def test_a_204_needs_no_body() -> None:
+    outcome = respond(204)
+    assert isinstance(outcome, Done)
+    assert outcome.value.email == "a@b.co"
+    assert isinstance(respond(200), Fail)
+
+
+def test_a_decoder_past_the_recursion_limit_fails_as_unexpected() -> None:
+    """Whatever got past the envelope check and still recursed too deep is an
+    UnexpectedResponseError, never a bare RecursionError."""
+
+    def recurse(raw: bytes) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    call = Call("POST", "/contact/track", (), None, True, recurse)
+    outcome = respond(200, body=b"{}", call=call)
+    assert isinstance(outcome, Fail)
+    assert type(outcome.error) is UnexpectedResponseError
+    assert "no Content-Type) is not SendX's: JSON nested too deeply" in str(outcome.error)
 
 
 @pytest.mark.parametrize("status", [300, 301, 304, 400, 401, 403, 404, 409, 418, 422, 501, 505])
@@ -256,6 +306,7 @@ def test_status_error_takes_the_servers_message_and_json_body() -> None:
         (404, b'{"message": 5}', "Not Found", {"message": 5}),
         (404, b'{"message": "  "}', "Not Found", {"message": "  "}),
         (500, b"\xff\xfe", "Internal Server Error", "\ufffd\ufffd"),
+        (500, DEEP, "Internal Server Error", DEEP.decode()),
     ],
 )
 def test_status_error_with_odd_bodies(status: int, body: bytes, message: str, decoded: Any) -> None:
@@ -319,6 +370,27 @@ def test_transport_failure_past_the_deadline() -> None:
     outcome = fail(FailureKind.CONNECT, now=100.0 + POLICY.deadline)
     assert isinstance(outcome, Fail)
     assert "deadline" in str(outcome.error)
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "sent"),
+    [
+        (FailureKind.CONNECT_TIMEOUT, "before a connection was made", False),
+        (FailureKind.READ_TIMEOUT, "before the whole answer came", True),
+    ],
+)
+def test_a_timeout_at_the_deadline_says_the_deadline_struck(
+    kind: FailureKind, words: str, sent: bool
+) -> None:
+    """The shells cut every wait to the deadline, so a timeout from then on is the
+    deadline's, whatever the library called it."""
+    outcome = fail(kind, now=100.0 + POLICY.deadline)
+    assert isinstance(outcome, Fail)
+    assert type(outcome.error) is APITimeoutError
+    assert outcome.error.request_sent is sent
+    assert f"({kind.value}: the deadline of 60 s passed {words})" in str(outcome.error)
+    before = fail(kind, now=100.0 + POLICY.deadline - 1, attempt=4)
+    assert f"({kind.value}: detail)" in str(before.error)
 
 
 def test_deadline_error() -> None:

@@ -1,4 +1,5 @@
-"""Lenient decoding: odd 2xx answers still give a result, never an exception."""
+"""Lenient decoding: a 2xx holding a JSON object gives a result however odd its
+content; a 2xx that is not a JSON object at all is not SendX's and raises."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests._support.recording_server import RecordingServer, Reply
 from tests.client.conftest import VECTORS, Driver
 
 import sendx
-from sendx.models import Contact, contact_from_wire, decode_envelope
+from sendx.models import Contact, contact_from_wire, decode_envelope, envelope_problem
 
 CALLED_WITH = "called@x.io"
 
@@ -39,9 +40,15 @@ def expected_contact(decoded: dict[str, Any]) -> Contact:
 def test_the_original_clients_decoding_cases(
     server: RecordingServer, driver: Driver, case: dict[str, Any]
 ) -> None:
-    """Each odd answer of the vectors file decodes as the original client decoded it."""
+    """Each odd answer of the vectors file decodes as the original client decoded it,
+    but the one that is not JSON at all: sendx refuses it (swagger_client keeps it)."""
     server.default = Reply(status=200, body=case["body"].encode())
-    if case["as"] == "ContactResponse":
+    if envelope_problem(case["body"].encode()) is not None:
+        with pytest.raises(sendx.UnexpectedResponseError, match="not JSON"):
+            driver.call(
+                server.url, "track" if case["as"] == "TrackResponse" else "identify", CALLED_WITH
+            )
+    elif case["as"] == "ContactResponse":
         contact = driver.identify(server.url, CALLED_WITH)
         assert contact == expected_contact(case["decoded_to_dict"]["data"])
     else:
@@ -52,11 +59,7 @@ ODD_BODIES = [
     ("data missing", b'{"status": "200", "message": "OK"}', Contact(email=CALLED_WITH)),
     ("data null", b'{"status": 200, "data": null}', Contact(email=CALLED_WITH)),
     ("data a list", b'{"status": "200", "data": [1, 2]}', Contact(email=CALLED_WITH)),
-    ("HTML", b"<html><body>OK</body></html>", Contact(email=CALLED_WITH)),
-    ("empty body", b"", Contact(email=CALLED_WITH)),
-    ("JSON array", b'[{"email": "x@y.z"}]', Contact(email=CALLED_WITH)),
-    ("JSON string", b'"success"', Contact(email=CALLED_WITH)),
-    ("not UTF-8", b"\xff\xfe\x00", Contact(email=CALLED_WITH)),
+    ("no envelope keys", b'{"email": "x@y.z"}', Contact(email=CALLED_WITH)),
     (
         "odd field types",
         json.dumps(
@@ -107,8 +110,34 @@ def test_odd_identify_answers(
     assert driver.identify(server.url, CALLED_WITH) == contact
 
 
+#: 2xx bodies that no SendX answer looks like, and what the error says of them.
+FOREIGN_BODIES = [
+    ("HTML", b"<html><body>OK</body></html>", "not JSON"),
+    ("plain text", b"OK", "not JSON"),
+    ("empty body", b"", "an empty body"),
+    ("JSON array", b'[{"email": "x@y.z"}]', "JSON, but not an object"),
+    ("JSON string", b'"success"', "JSON, but not an object"),
+    ("not UTF-8", b"\xff\xfe\x00", "not JSON"),
+    ("JSON cut short", b'{"status": "200", "data": {"ema', "not JSON"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"), [c[1:] for c in FOREIGN_BODIES], ids=[c[0] for c in FOREIGN_BODIES]
+)
+@pytest.mark.parametrize("method", ["identify", "track"])
+def test_a_2xx_that_is_not_a_json_object_raises(
+    server: RecordingServer, driver: Driver, body: bytes, problem: str, method: str
+) -> None:
+    """Such an answer came from whatever stood in SendX's place (a proxy's page, a
+    captive portal): UnexpectedResponseError, never a contact made up from nothing."""
+    server.default = Reply(status=200, body=body)
+    with pytest.raises(sendx.UnexpectedResponseError, match=problem):
+        driver.call(server.url, method, CALLED_WITH)
+
+
 def test_a_rename_falls_back_to_the_new_email(server: RecordingServer) -> None:
-    server.default = Reply(status=200, body=b"OK")
+    server.default = Reply(status=200, body=b'{"status": "200", "message": "OK"}')
     contact = Driver("sync").identify(server.url, CALLED_WITH, new_email="new@x.io")
     assert contact.email == "new@x.io"
 
@@ -126,13 +155,14 @@ def test_any_2xx_is_success(server: RecordingServer, driver: Driver, status: int
     "body",
     [
         b'{"status": "200", "message": "OK", "data": "success"}',
-        b"OK",
-        b"",
         b'{"status": 500}',
-        b"[]",
+        b"{}",
     ],
 )
-def test_track_ignores_the_body(server: RecordingServer, driver: Driver, body: bytes) -> None:
+def test_track_reads_no_more_than_the_envelope(
+    server: RecordingServer, driver: Driver, body: bytes
+) -> None:
+    """Any JSON object will do, whatever it holds."""
     server.default = Reply(status=200, body=body)
     assert driver.track(server.url, CALLED_WITH, remove_tags=["x"]) is None
 

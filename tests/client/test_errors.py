@@ -97,6 +97,7 @@ EXAMPLES: list[sendx.SendXError] = [
     sendx.InvalidRequestError("bad email", field="email"),
     sendx.APIConnectionError("refused", request_sent=False),
     sendx.APITimeoutError("slow", request_sent=True),
+    sendx.UnexpectedResponseError("a proxy", status=200, content_type="text/html", body="<p>"),
     *(
         errors.error_for_status(
             status,

@@ -12,7 +12,7 @@ from tests._support.recording_server import RecordingServer, Reply
 from tests.client.conftest import KEY, TEAM, Driver
 
 import sendx
-from sendx._core import FailureKind
+from sendx._core import Failure, FailureKind
 
 
 def test_defaults() -> None:
@@ -156,6 +156,7 @@ def test_urllib3_exceptions_are_classified() -> None:
     from urllib3 import exceptions as u3
 
     from sendx._sync import classify
+    from sendx._sync_connections import HeaderBlockCut
 
     refused = ConnectionRefusedError(111, "Connection refused to 10.1.2.3")
     new_connection = u3.NewConnectionError(None, "Failed to connect to secret@x.io")  # type: ignore[arg-type]
@@ -175,6 +176,8 @@ def test_urllib3_exceptions_are_classified() -> None:
         assert "secret" not in failure.detail
         assert "10.1.2.3" not in failure.detail
     assert classify(new_connection).detail == "NewConnectionError: Connection refused"
+    cut = u3.ProtocolError("Connection aborted.", HeaderBlockCut("the block was cut"))
+    assert classify(cut) == Failure(FailureKind.DISCONNECTED, "ProtocolError: the block was cut")
 
 
 def test_aiohttp_exceptions_are_classified() -> None:
@@ -189,6 +192,9 @@ def test_aiohttp_exceptions_are_classified() -> None:
     assert classify(aiohttp.ConnectionTimeoutError()).kind is FailureKind.CONNECT_TIMEOUT
     assert classify(aiohttp.SocketTimeoutError()).kind is FailureKind.READ_TIMEOUT
     assert classify(asyncio.TimeoutError()).kind is FailureKind.READ_TIMEOUT
+    # The total timeout before a connection was taken: nothing was sent.
+    assert classify(asyncio.TimeoutError(), connected=False).kind is FailureKind.CONNECT_TIMEOUT
+    assert classify(aiohttp.SocketTimeoutError(), connected=False).kind is FailureKind.READ_TIMEOUT
     reset = aiohttp.ClientOSError(104, "Connection reset by peer at 10.1.2.3")
     failure = classify(reset)
     assert failure.kind is FailureKind.DISCONNECTED

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 import urllib3
 from tests.emulator._helpers import KEY, TEAM, Api
+from tests.emulator._receiver import Receiver
 
 from sendx import SendX
 from sendx.emulator import Emulator
@@ -49,3 +50,11 @@ def client(emu: Emulator) -> Iterator[SendX]:
     """Our client, pointed at the emulator, without retries."""
     with SendX(KEY, TEAM, base_url=emu.base_url, max_retries=0) as sendx_client:
         yield sendx_client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local webhook receiver (a loopback address the emulator may call)."""
+    r = Receiver()
+    yield r
+    r.close()

@@ -15,7 +15,7 @@ from tests._support.polling import wait_for
 from tests.emulator._helpers import KEY, TEAM, Api, raw_exchange
 
 from sendx.emulator import Emulator
-from sendx.emulator.access_log import LOGGER_NAME, printed_on
+from sendx.emulator.http.access_log import LOGGER_NAME, printed_on
 
 LINE = re.compile(r"(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}|-) \d+\.\dms")
 

@@ -127,7 +127,7 @@ def test_openapi_describes_every_route_and_answer(api: Api, emu: Emulator) -> No
     status, doc = api.control("GET", "/openapi.json")
     assert status == 200
     assert doc["openapi"].startswith("3.")
-    paths = doc["paths"]
+    paths = {p: v for p, v in doc["paths"].items() if not p.startswith("/api/v1/rest/")}
     assert set(paths) == {
         "/api/v1/contact/identify",
         "/api/v1/contact/track",
@@ -139,9 +139,14 @@ def test_openapi_describes_every_route_and_answer(api: Api, emu: Emulator) -> No
                 "contacts",
                 "events",
                 "deliveries",
+                "webhooks",
                 "rules",
                 "faults",
                 "openapi.json",
+                "messages",
+                "messages/{id}",
+                "messages/{id}/events",
+                "campaigns/{id}/send",
             )
         ),
     }

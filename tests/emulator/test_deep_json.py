@@ -15,7 +15,7 @@ import pytest
 from tests.emulator._helpers import KEY, TEAM, Api
 
 from sendx.emulator import Emulator
-from sendx.emulator.automations import RuleError, load_rules_file
+from sendx.emulator.delivery.automations import RuleError, load_rules_file
 
 DEPTH = 10_000
 DEEP = b"[" * DEPTH + b"]" * DEPTH

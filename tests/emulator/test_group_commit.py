@@ -1,7 +1,7 @@
 """Group commit against the reference model: several requests in one group.
 
 The emulator stages each request's changes in memory and commits the requests of
-a few loop turns together (``sendx.emulator.groups.GroupCommit``,
+a few loop turns together (``sendx.emulator.store.groups.GroupCommit``,
 ``Store.commit_group``). A hypothesis ``RuleBasedStateMachine`` sends *batches*
 of 1 to 8 identify / rename / track calls that all land in one group: the same
 contact changed twice, rename chains (b->c, then a->b, then the contact now at c
@@ -68,10 +68,10 @@ from tests.emulator.test_state_machine import (
 )
 
 from sendx.emulator.app import EmulatorApp, contact_wire
-from sendx.emulator.auth import Auth
-from sendx.emulator.automations import DeliveryQueue
-from sendx.emulator.groups import Group
-from sendx.emulator.store import Store
+from sendx.emulator.delivery.automations import DeliveryQueue
+from sendx.emulator.http.auth import Auth
+from sendx.emulator.store.database import Store
+from sendx.emulator.store.groups import Group
 from sendx.resources.contacts import identify_call, track_call
 
 _OK_TRACK = {"status": "200", "message": "OK", "data": "success"}
@@ -236,8 +236,14 @@ class Harness:
     def catalogues(self) -> tuple[set[str], dict[str, str]]:
         """The team's tag names and field kinds, as committed."""
         pk = self.team.pk
-        tags = self.reader.execute("SELECT name FROM tags WHERE team = ?", (pk,)).fetchall()
-        kinds = self.reader.execute("SELECT name, kind FROM fields WHERE team = ?", (pk,))
+        tags = self.reader.execute(
+            "SELECT data ->> 'name' FROM objects WHERE team = ? AND kind = 'tag'", (pk,)
+        ).fetchall()
+        kinds = self.reader.execute(
+            "SELECT data ->> 'name', iif(data ->> 'type' = 1, 'number', 'text') FROM objects "
+            "WHERE team = ? AND kind = 'custom_field'",
+            (pk,),
+        )
         return {name for (name,) in tags}, dict(kinds.fetchall())
 
 

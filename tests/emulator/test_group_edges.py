@@ -22,9 +22,9 @@ import pytest
 from tests.emulator._helpers import DISK_FULL, FailingCommit
 
 from sendx.emulator.app import EmulatorApp
-from sendx.emulator.auth import Auth
-from sendx.emulator.automations import DeliveryQueue
-from sendx.emulator.store import Store
+from sendx.emulator.delivery.automations import DeliveryQueue
+from sendx.emulator.http.auth import Auth
+from sendx.emulator.store.database import Store
 
 _LOST = {"status": "500", "message": f"the emulator could not commit: {DISK_FULL}"}
 

@@ -17,7 +17,7 @@ import urllib3
 from tests.emulator._helpers import KEY, TEAM, Api, Raw, raw_exchange, read_response
 
 from sendx.emulator import Emulator
-from sendx.emulator.guard import HostGuard, check_allow_hosts, split_host
+from sendx.emulator.http.guard import HostGuard, check_allow_hosts, split_host
 
 JSON = "Content-Type: application/json\r\n"
 

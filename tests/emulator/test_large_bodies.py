@@ -22,7 +22,7 @@ import pytest
 import urllib3
 from tests.emulator._helpers import KEY, TEAM, Api, read_response
 
-import sendx.emulator._http as _http
+import sendx.emulator.http.asgi as _http
 from sendx.emulator import Emulator
 
 MiB = 1024 * 1024

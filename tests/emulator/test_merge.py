@@ -6,8 +6,8 @@ import decimal
 
 import pytest
 
-from sendx.emulator import merge
-from sendx.emulator.records import ContactRow, new_id
+from sendx.emulator.store.records import ContactRow, new_id
+from sendx.emulator.v1 import merge
 
 
 def _identify(current: ContactRow | None, **call: object) -> merge.MergeResult:

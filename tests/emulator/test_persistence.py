@@ -13,7 +13,7 @@ from tests._support.polling import wait_for
 from tests.emulator._helpers import Api, FailingCommit
 
 from sendx.emulator import Emulator
-from sendx.emulator.store import SCHEMA_VERSION, Store, StoreError
+from sendx.emulator.store.database import SCHEMA_VERSION, Store, StoreError
 
 
 def test_data_survives_a_restart(tmp_path: Path, http: urllib3.PoolManager) -> None:
@@ -190,7 +190,7 @@ def test_a_version_1_database_is_migrated_and_its_events_kept(
     """A database written at schema version 1 (events rows without a per-event time)
     opens at the current version: its contacts and events are read as they were, and
     new events follow with higher ids."""
-    from sendx.emulator.schema import MIGRATIONS
+    from sendx.emulator.store.schema import MIGRATIONS
 
     db = tmp_path / "v1.db"
     connection = sqlite3.connect(db)
@@ -241,7 +241,7 @@ def test_a_version_1_database_is_migrated_and_its_events_kept(
 def _database_at_version_2(db: Path) -> None:
     """A file as emulators of schema version 2 wrote it: UNIQUE (team, email_key) on
     contacts, and events rows of one [id, type, ..., at] list per event."""
-    from sendx.emulator.schema import MIGRATIONS
+    from sendx.emulator.store.schema import MIGRATIONS
 
     connection = sqlite3.connect(db)
     for statement in MIGRATIONS[0] + MIGRATIONS[1]:

@@ -45,6 +45,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/_emulator/contacts"): {"query": {"team_id": TEAM}},
     ("GET", "/_emulator/events"): {"query": {"team_id": TEAM}},
     ("GET", "/_emulator/deliveries"): {},
+    ("GET", "/_emulator/messages"): {"query": {"team_id": TEAM}},
+    ("GET", "/_emulator/messages/{id}"): {},
+    ("POST", "/_emulator/messages/{id}/events"): {},
+    ("POST", "/_emulator/campaigns/{id}/send"): {"query": {"team_id": TEAM}},
+    ("GET", "/_emulator/webhooks"): {},
     ("GET", "/_emulator/rules"): {},
     ("PUT", "/_emulator/rules"): {},
     ("GET", "/_emulator/faults"): {},
@@ -108,9 +113,14 @@ def _origin(emulator: Emulator) -> str:
 
 
 def test_the_document_lists_every_endpoint(api_schema: schemathesis.BaseSchema) -> None:
-    """The document describes the two API endpoints and the whole control plane,
-    so the cases below cover every operation."""
-    documented = {(method.upper(), path) for path in api_schema for method in api_schema[path]}
+    """The document describes the two v1 endpoints and the whole control plane, so
+    the cases below cover every operation but the REST ones."""
+    documented = {
+        (method.upper(), path)
+        for path in api_schema
+        if not path.startswith("/api/v1/rest/")  # test_schemathesis_rest.py's
+        for method in api_schema[path]
+    }
     assert documented == set(OPERATIONS)
 
 

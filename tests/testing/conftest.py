@@ -7,7 +7,7 @@ import pytest
 # Imported before any pytester run: an inline run forgets the modules it imported
 # first, and a second copy of sendx.models would make two different Contact classes.
 import sendx._client
-import sendx.emulator._server
+import sendx.emulator.http.server
 import sendx.models
 import sendx.testing._clients
 import sendx.testing._emulator
@@ -31,7 +31,7 @@ asyncio_default_fixture_loop_scope = function
 @pytest.fixture
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester with this project's warning policy and no SENDX_* from outside."""
-    for name in ("SENDX_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"):
+    for name in ("SENDX_BASE_URL", "SENDX_REST_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"):
         monkeypatch.delenv(name, raising=False)
     pytester.makeini(INNER_INI)
     return pytester

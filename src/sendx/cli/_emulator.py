@@ -103,6 +103,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no access log (one line per request on stderr)"
     )
+    parser.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host that webhooks may reach besides this machine's loopback addresses "
+        "(repeatable); others are refused, never connected to",
+    )
+    parser.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="EMAIL",
+        help="a team member every team has over REST, besides its owner (repeatable)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -113,9 +128,9 @@ def _run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from sendx.emulator import Emulator
-    from sendx.emulator.access_log import printed_on
-    from sendx.emulator.automations import RuleError, load_rules_file
-    from sendx.emulator.store import StoreError
+    from sendx.emulator.delivery.automations import RuleError, load_rules_file
+    from sendx.emulator.http.access_log import printed_on
+    from sendx.emulator.store.database import StoreError
 
     try:
         rules = [rule.to_json() for rule in load_rules_file(args.rules)] if args.rules else None
@@ -135,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
             webhook_backoff=args.webhook_backoff / 1000.0,
             allow_hosts=args.allow_host,
             access_log=not args.quiet,
+            allow_webhook_hosts=args.allow_webhook_host,
+            members=args.member,
         )
     except (TypeError, ValueError) as exc:
         print(f"sendx: error: {exc}", file=sys.stderr)

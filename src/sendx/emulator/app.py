@@ -3,7 +3,7 @@
 One request: faults are drawn (latency, an injected status, a dropped connection),
 the route is found (404/405), the team and key checked (401), the body read (413)
 and decoded strictly (400), then the change is merged and staged; the requests
-that arrive together commit as one group (:mod:`sendx.emulator.groups`), and
+that arrive together commit as one group (:mod:`sendx.emulator.store.groups`), and
 each is answered after that commit. Webhooks for its events are queued after the
 commit, off the loop.
 """
@@ -17,8 +17,8 @@ from typing import Any
 import msgspec
 
 from sendx._validation import check_birthday, check_custom_fields, check_email, check_tags
-from sendx.emulator import merge
-from sendx.emulator._http import (
+from sendx.emulator.delivery.automations import DeliveryQueue, Rule, now_iso
+from sendx.emulator.http.asgi import (
     MAX_QUERY,
     TOO_DEEP,
     BodyState,
@@ -35,19 +35,21 @@ from sendx.emulator._http import (
     respond,
     scan_headers,
 )
-from sendx.emulator.auth import AUTH_MESSAGE, Auth, AuthError
-from sendx.emulator.automations import DeliveryQueue, Rule, now_iso
-from sendx.emulator.faults import NO_FAULT, FaultSet
-from sendx.emulator.groups import GroupCommit
-from sendx.emulator.guard import HostGuard, host_refused
-from sendx.emulator.records import ContactRow, TeamRow
-from sendx.emulator.store import Store
+from sendx.emulator.http.auth import AUTH_MESSAGE, Auth, AuthError
+from sendx.emulator.http.faults import NO_FAULT, FaultSet
+from sendx.emulator.http.guard import HostGuard, host_refused
+from sendx.emulator.rest.errors import error_body as rest_error_body
+from sendx.emulator.store.database import Store
+from sendx.emulator.store.groups import GroupCommit
+from sendx.emulator.store.records import ContactRow, TeamRow
+from sendx.emulator.v1 import merge
 from sendx.errors import InvalidRequestError
 from sendx.models import ContactRequest, TrackRequest
 
 __all__ = ["API_PREFIX", "ApiError", "EmulatorApp", "contact_wire"]
 
 API_PREFIX = "/api/v1"
+REST_PREFIX = "/api/v1/rest/"
 IDENTIFY_PATH = "/api/v1/contact/identify"
 TRACK_PATH = "/api/v1/contact/track"
 _ROUTES = (IDENTIFY_PATH, TRACK_PATH)
@@ -160,8 +162,9 @@ class EmulatorApp:
         latency_ms: float = 0.0,
         abort: Callable[[Scope], None] | None = None,
         guard: HostGuard | None = None,
+        members: Sequence[str] = (),
     ) -> None:
-        from sendx.emulator.control import Control  # the control plane needs this module
+        from sendx.emulator.control.plane import Control  # the control plane needs this module
 
         self.guard = HostGuard("127.0.0.1", port=0) if guard is None else guard
         self.store = store
@@ -170,10 +173,15 @@ class EmulatorApp:
         self.deliveries = deliveries
         self.faults = FaultSet()
         self.latency_s = latency_ms / 1000.0
+        self.members = tuple(members)
+        """The team members every team has besides its owner (their addresses)."""
         self.groups = GroupCommit(store, auth)
         self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort
         self.control = Control(self)
+        from sendx.emulator.rest.api import RestApi  # it needs this module's contact_wire
+
+        self.rest = RestApi(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -208,7 +216,20 @@ class EmulatorApp:
                 text = str(int(seconds)) if float(seconds).is_integer() else repr(seconds)
                 extra.append((b"retry-after", text.encode("ascii")))
             message = f"emulated fault: HTTP {outcome.status}"
-            await respond(send, outcome.status, error_body(outcome.status, message), extra)
+            if path.startswith(REST_PREFIX):  # each API's own error shape
+                body = rest_error_body(message)
+            else:
+                body = error_body(outcome.status, message)
+            await respond(send, outcome.status, body, extra)
+            return
+        if path.startswith(REST_PREFIX):
+            if outcome.drop == "after":
+                # Applied and committed (the handler answers only then), the answer
+                # swallowed, and the connection closed instead.
+                await self.rest.handle(scope, receive, _swallow)
+                await self._drop(scope, receive)
+                return
+            await self.rest.handle(scope, receive, send)
             return
         # The steps of the request, here rather than in a coroutine of their own:
         # one frame less to enter before and after the group commit.
@@ -379,12 +400,7 @@ class EmulatorApp:
             # Known at once: a request of this same group must see the binding (a
             # failed commit reloads the teams).
             self.auth.remember(team)
-        if result.new_tags:
-            store.add_tags(team.pk, result.new_tags)
-        if result.new_fields:
-            store.add_fields(team.pk, result.new_fields)
-        ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, None if current is None else key_lower)
+        ids = store.stage_merge(team.pk, result, None if current is None else key_lower, at)
         contact = result.contact
         data = _Wire(
             team.encrypted_id,
@@ -423,10 +439,7 @@ class EmulatorApp:
         result = merge.track(current, add_tags=add, remove_tags=remove)
         if not result.events:
             return _TRACK_OK, None
-        if result.new_tags:
-            store.add_tags(team.pk, result.new_tags)
-        ids = store.add_events(team.pk, result.events, at)
-        store.save_contact(team.pk, result.contact, key_lower)
+        ids = store.stage_merge(team.pk, result, key_lower, at)
         return _TRACK_OK, self._notifier(team, result, ids, at)
 
     def _notifier(
@@ -458,3 +471,8 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _swallow(message: MutableMapping[str, Any]) -> None:
+    """A ``send`` that sends nothing: the answer of a request whose connection is
+    dropped after it was applied."""

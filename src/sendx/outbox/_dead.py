@@ -35,9 +35,9 @@ __all__ = [
 logger = logging.getLogger("sendx.outbox")
 
 UNCERTAIN_REASON = (
-    "in flight when the previous process stopped and not idempotent (an increment or a "
-    "rename): SendX may have applied it; check the contact, then replay this line if it "
-    "was not applied"
+    "in flight when the previous process stopped and not idempotent (an increment, a "
+    "rename, an email or an event): SendX may have applied it; check the contact (or "
+    "whether the email went out), then replay this line if it was not applied"
 )
 FOLLOWER_REASON = (
     "not sent: an earlier call of the same contact (or of an address renamed to or from "

@@ -29,6 +29,7 @@ from sendx.outbox._calls import Entry
 from sendx.outbox._schema import (
     IDEMPOTENT,
     KIND_NAMES,
+    READABLE_VERSIONS,
     SCHEMA_VERSION,
     SELECT_CALLS,
     STARTED,
@@ -134,7 +135,7 @@ def _inspect(path: str, wal: WalState | None) -> Pending | None:
         problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
         if problems != ["ok"]:
             raise Damaged(f"SQLite's quick_check finds: {'; '.join(problems)}")
-        if version not in (0, SCHEMA_VERSION):
+        if version not in (0, *READABLE_VERSIONS):
             raise InvalidRequestError(
                 f"the spool {path!r} has schema version {version}, this sendx knows "
                 f"{SCHEMA_VERSION}; deliver it with the sendx version that wrote it",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from sendx._core import Call, Endpoint
+    from sendx._core import Call, Endpoint, RestEndpoint
     from sendx._hooks import Observer
     from sendx._policies import RetryPolicy, Timeout
 
@@ -24,6 +24,9 @@ class _ShellSettings(Protocol):
 
     @property
     def endpoint(self) -> Endpoint: ...
+
+    @property
+    def rest_endpoint(self) -> RestEndpoint | None: ...
 
     @property
     def timeout(self) -> Timeout: ...

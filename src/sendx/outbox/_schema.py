@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 
-from sendx.outbox._calls import IDENTIFY, TRACK, Entry
+from sendx.outbox._calls import (
+    CUSTOM_EVENT,
+    IDENTIFY,
+    REVENUE,
+    SEND_EMAIL,
+    SEND_TEMPLATE,
+    TRACK,
+    Entry,
+)
 
 __all__ = [
     "IDEMPOTENT",
     "INSERT",
     "INSERT_WITH_ID",
+    "READABLE_VERSIONS",
     "SCHEMA_VERSION",
     "KIND_NAMES",
     "SELECT_CALLS",
@@ -22,11 +31,17 @@ __all__ = [
     "create_schema",
     "entry_from_row",
     "row_of",
+    "upgrade_schema",
 ]
 
-SCHEMA_VERSION = 1
-KINDS = {IDENTIFY: 0, TRACK: 1}
-KIND_NAMES = {0: IDENTIFY, 1: TRACK}
+# Version 1 held identify (0) and track (1) calls. Version 2 adds the REST API's calls
+# the outbox takes (2 to 5) in the same table: the upgrade only records the version, so
+# that a sendx that knows version 1 refuses the spool instead of failing on a kind it
+# does not know.
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
+KINDS = {IDENTIFY: 0, TRACK: 1, SEND_EMAIL: 2, SEND_TEMPLATE: 3, REVENUE: 4, CUSTOM_EVENT: 5}
+KIND_NAMES = {number: kind for kind, number in KINDS.items()}
 IDEMPOTENT = 1
 STARTED = 2  # a non-idempotent call was handed to the network at least once
 
@@ -54,6 +69,13 @@ def create_schema(conn: sqlite3.Connection) -> None:
         f"PRAGMA user_version = {SCHEMA_VERSION};"
         "COMMIT;"
     )
+
+
+def upgrade_schema(conn: sqlite3.Connection) -> None:
+    """Bring a readable spool of an older version to :data:`SCHEMA_VERSION` (its tables
+    are the same)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def row_of(entry: Entry, flags: int | None = None) -> tuple[object, ...]:

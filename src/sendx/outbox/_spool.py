@@ -29,7 +29,7 @@ from sendx.errors import InvalidRequestError
 from sendx.outbox._calls import Entry
 from sendx.outbox._damage import MARKS_LOST_MARK, Recovery, finish_interrupted, rebuild
 from sendx.outbox._inspect import Damaged, Pending, inspect
-from sendx.outbox._schema import INSERT, SET_MARK, create_schema, row_of
+from sendx.outbox._schema import INSERT, SET_MARK, create_schema, row_of, upgrade_schema
 from sendx.outbox._types import SpoolCorruptError, SpoolLockedError
 
 __all__ = ["Spool"]
@@ -104,6 +104,8 @@ class Spool:
             try:
                 if rows is None:
                     create_schema(conn)
+                else:
+                    upgrade_schema(conn)
                 lost = conn.execute(
                     "SELECT value FROM marks WHERE name = ?", (MARKS_LOST_MARK,)
                 ).fetchone()

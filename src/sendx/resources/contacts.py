@@ -7,12 +7,14 @@ call. Sending, retrying and decoding happen in the client's shell and core.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from sendx._core import Call
+from sendx._paging import AsyncPager, Pager
 from sendx._policies import Timeout
 from sendx._validation import (
     check_birthday,
@@ -30,10 +32,13 @@ from sendx.models import (
     custom_field_to_wire,
     decode_contact,
 )
+from sendx.resources._names import NameCache, drive, drive_async
+from sendx.resources._rest import Deleted, Message, TimeoutArg
 
 if TYPE_CHECKING:
     from sendx._async import AsyncShell
     from sendx._sync import SyncShell
+    from sendx.resources.rest_contacts import ContactRecord, RestFieldValue
 
 __all__ = ["AsyncContacts", "Contacts", "identify_call", "track_call"]
 
@@ -103,10 +108,12 @@ def track_call(
 
 
 class Contacts:
-    """``client.contacts``: identify and track, blocking."""
+    """``client.contacts``: identify and track (v1); create, get, update, delete,
+    unsubscribe and list (REST). Blocking."""
 
-    def __init__(self, shell: SyncShell) -> None:
+    def __init__(self, shell: SyncShell, names: NameCache | None = None) -> None:
         self._shell = shell
+        self._names = names if names is not None else NameCache()
 
     def identify(
         self,
@@ -156,12 +163,109 @@ class Contacts:
         call = track_call(email, add_tags=add_tags, remove_tags=remove_tags)
         self._shell.request(call, _timeout(timeout, self._shell.timeout))
 
+    # The REST API (its module loads at the first of these calls)
+
+    def create(
+        self,
+        *,
+        email: str,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        custom_fields: Mapping[str, RestFieldValue] | None = None,
+        lists: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        last_tracked_ip: str | None = None,
+        timeout: TimeoutArg = None,
+    ) -> ContactRecord:
+        """Create a contact (REST); an address the team has is a ``ConflictError``.
+
+        ``custom_fields``, ``lists`` and ``tags`` take names or ids; names are looked up
+        (tags SendX does not know by id are ignored, as SendX does). Not retried where
+        SendX may have made the contact."""
+        from sendx.resources import rest_contacts as rc
+
+        plan = rc.plan(
+            rc.create_call,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            custom_fields=custom_fields,
+            lists=lists,
+            tags=tags,
+            last_tracked_ip=last_tracked_ip,
+        )
+        call = drive(plan, self._shell, self._names)
+        return self._shell.request(call, _timeout(timeout, self._shell.timeout))  # type: ignore[no-any-return]
+
+    def get(self, contact: str, *, timeout: TimeoutArg = None) -> ContactRecord:
+        """The contact with this id (``contact_...``) or address."""
+        from sendx.resources import rest_contacts as rc
+
+        return self._shell.request(rc.get_call(contact), _timeout(timeout, self._shell.timeout))
+
+    def update(
+        self,
+        contact: str,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        custom_fields: Mapping[str, RestFieldValue] | None = None,
+        lists: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        last_tracked_ip: str | None = None,
+        timeout: TimeoutArg = None,
+    ) -> ContactRecord:
+        """Change a contact (id or address): what is not given is kept; ``tags`` and
+        ``lists`` given replace the contact's; ``custom_fields`` are merged."""
+        from sendx.resources import rest_contacts as rc
+
+        plan = rc.plan(
+            functools.partial(rc.update_call, contact),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            custom_fields=custom_fields,
+            lists=lists,
+            tags=tags,
+            last_tracked_ip=last_tracked_ip,
+        )
+        call = drive(plan, self._shell, self._names)
+        return self._shell.request(call, _timeout(timeout, self._shell.timeout))  # type: ignore[no-any-return]
+
+    def delete(self, contact: str, *, timeout: TimeoutArg = None) -> Deleted:
+        """Delete a contact (id or address): gone from every read, its address free."""
+        from sendx.resources import rest_contacts as rc
+
+        return self._shell.request(rc.delete_call(contact), _timeout(timeout, self._shell.timeout))
+
+    def unsubscribe(self, contact: str, *, timeout: TimeoutArg = None) -> Message:
+        """Unsubscribe a contact (id or address) from all marketing email."""
+        from sendx.resources import rest_contacts as rc
+
+        return self._shell.request(
+            rc.unsubscribe_call(contact), _timeout(timeout, self._shell.timeout)
+        )
+
+    def list(self, *, search: str | None = None) -> Pager[ContactRecord]:
+        """Every contact, oldest first (``search``: those whose name or address holds
+        it), fetched page by page as you iterate; ``.page(offset, limit)`` for one page."""
+        from sendx.resources import rest_contacts as rc
+
+        return Pager(self._shell, rc.page_call(search), rc.PAGE_SIZE)
+
 
 class AsyncContacts:
-    """``client.contacts`` of :class:`AsyncSendX`: identify and track, awaitable."""
+    """``client.contacts`` of :class:`AsyncSendX`: the same as :class:`Contacts`,
+    awaitable."""
 
-    def __init__(self, shell: AsyncShell) -> None:
+    def __init__(self, shell: AsyncShell, names: NameCache | None = None) -> None:
         self._shell = shell
+        self._names = names if names is not None else NameCache()
 
     async def identify(
         self,
@@ -206,6 +310,106 @@ class AsyncContacts:
         """
         call = track_call(email, add_tags=add_tags, remove_tags=remove_tags)
         await self._shell.request(call, _timeout(timeout, self._shell.timeout))
+
+    # The REST API (its module loads at the first of these calls)
+
+    async def create(
+        self,
+        *,
+        email: str,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        custom_fields: Mapping[str, RestFieldValue] | None = None,
+        lists: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        last_tracked_ip: str | None = None,
+        timeout: TimeoutArg = None,
+    ) -> ContactRecord:
+        """Create a contact (REST); an address the team has is a ``ConflictError``.
+
+        ``custom_fields``, ``lists`` and ``tags`` take names or ids; names are looked up
+        (tags SendX does not know by id are ignored, as SendX does). Not retried where
+        SendX may have made the contact."""
+        from sendx.resources import rest_contacts as rc
+
+        plan = rc.plan(
+            rc.create_call,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            custom_fields=custom_fields,
+            lists=lists,
+            tags=tags,
+            last_tracked_ip=last_tracked_ip,
+        )
+        call = await drive_async(plan, self._shell, self._names)
+        return await self._shell.request(call, _timeout(timeout, self._shell.timeout))
+
+    async def get(self, contact: str, *, timeout: TimeoutArg = None) -> ContactRecord:
+        """The contact with this id (``contact_...``) or address."""
+        from sendx.resources import rest_contacts as rc
+
+        return await self._shell.request(
+            rc.get_call(contact), _timeout(timeout, self._shell.timeout)
+        )
+
+    async def update(
+        self,
+        contact: str,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        custom_fields: Mapping[str, RestFieldValue] | None = None,
+        lists: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        last_tracked_ip: str | None = None,
+        timeout: TimeoutArg = None,
+    ) -> ContactRecord:
+        """Change a contact (id or address): what is not given is kept; ``tags`` and
+        ``lists`` given replace the contact's; ``custom_fields`` are merged."""
+        from sendx.resources import rest_contacts as rc
+
+        plan = rc.plan(
+            functools.partial(rc.update_call, contact),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            custom_fields=custom_fields,
+            lists=lists,
+            tags=tags,
+            last_tracked_ip=last_tracked_ip,
+        )
+        call = await drive_async(plan, self._shell, self._names)
+        return await self._shell.request(call, _timeout(timeout, self._shell.timeout))
+
+    async def delete(self, contact: str, *, timeout: TimeoutArg = None) -> Deleted:
+        """Delete a contact (id or address): gone from every read, its address free."""
+        from sendx.resources import rest_contacts as rc
+
+        return await self._shell.request(
+            rc.delete_call(contact), _timeout(timeout, self._shell.timeout)
+        )
+
+    async def unsubscribe(self, contact: str, *, timeout: TimeoutArg = None) -> Message:
+        """Unsubscribe a contact (id or address) from all marketing email."""
+        from sendx.resources import rest_contacts as rc
+
+        return await self._shell.request(
+            rc.unsubscribe_call(contact), _timeout(timeout, self._shell.timeout)
+        )
+
+    def list(self, *, search: str | None = None) -> AsyncPager[ContactRecord]:
+        """Every contact, oldest first (``search``: those whose name or address holds
+        it), fetched page by page as ``async for`` goes; ``await .page(offset,
+        limit)`` for one page."""
+        from sendx.resources import rest_contacts as rc
+
+        return AsyncPager(self._shell, rc.page_call(search), rc.PAGE_SIZE)
 
 
 def _timeout(value: Any, default: Timeout) -> Timeout:
