@@ -17,11 +17,16 @@ from hypothesis import strategies as st
 
 from sendx._email import EMAIL_PATTERN, email_problem
 from sendx._validation import check_birthday
-from sendx.emulator.delivery.automations import NAME_PATTERN, WEBHOOK_PATTERN, RuleError, parse_rules
-from sendx.emulator.http.faults import METHOD_PATTERN, FaultError, parse_faults
 from sendx.emulator.control.openapi import document
 from sendx.emulator.control.openapi_email import email_schema
 from sendx.emulator.control.openapi_schemas import DATE_PATTERN
+from sendx.emulator.delivery.automations import (
+    NAME_PATTERN,
+    WEBHOOK_PATTERN,
+    RuleError,
+    parse_rules,
+)
+from sendx.emulator.http.faults import METHOD_PATTERN, FaultError, parse_faults
 from sendx.errors import InvalidRequestError
 
 jsonschema_rs = pytest.importorskip("jsonschema_rs")  # comes with schemathesis

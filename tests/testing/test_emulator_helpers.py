@@ -12,8 +12,8 @@ import os
 import sys
 import threading
 import unittest
-import warnings
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -222,7 +222,7 @@ def test_async_client_left_by_a_loop_that_ended_abruptly(emu: TestEmulator) -> N
     assert emu.async_client().finish() is None
 
 
-def test_clients_reach_both_apis_and_messages_show_what_was_sent(emu: Emulator) -> None:
+def test_clients_reach_both_apis_and_messages_show_what_was_sent(emu: TestEmulator) -> None:
     """A client of the emulator speaks v1 and REST to the one team; ``messages`` lists
     its mail oldest first (all, or to one address in any case), ``message`` one by id;
     ``reset`` forgets them."""
@@ -251,12 +251,12 @@ def test_clients_reach_both_apis_and_messages_show_what_was_sent(emu: Emulator) 
     assert emu.messages() == []
 
 
-def test_waiting_for_messages_that_never_come_times_out(emu: Emulator) -> None:
+def test_waiting_for_messages_that_never_come_times_out(emu: TestEmulator) -> None:
     with pytest.raises(TimeoutError, match=r"0 message\(s\) captured after 0.05 s, expected 1"):
         emu.wait_for_messages(1, timeout=0.05)
 
 
-def test_messages_page_past_the_control_planes_limit(emu: Emulator) -> None:
+def test_messages_page_past_the_control_planes_limit(emu: TestEmulator) -> None:
     """More than one page of the control plane (1,000): every message, in order."""
     to = [f"r{number:04}@x.io" for number in range(1000)]
     with emu.client() as client:
@@ -266,7 +266,7 @@ def test_messages_page_past_the_control_planes_limit(emu: Emulator) -> None:
     assert [m["to"]["email"] for m in found] == [*to, "last@x.io"]
 
 
-def _sender(emu: Emulator) -> str:
+def _sender(emu: TestEmulator) -> str:
     """A sender of the emulator's team, made over REST without the client."""
     request = urllib.request.Request(
         emu.rest_base_url + "/sender",
@@ -279,7 +279,7 @@ def _sender(emu: Emulator) -> str:
         return str(json.loads(answer.read())["id"])
 
 
-def test_campaigns_sent_now_and_engagement_fill_the_report(emu: Emulator) -> None:
+def test_campaigns_sent_now_and_engagement_fill_the_report(emu: TestEmulator) -> None:
     """``send_campaign`` sends a draft now; ``open``, ``click``, ``bounce``, ``spam``,
     ``unsubscribe`` and ``drop`` act on a message and answer it; the report counts
     them and the contact's flags follow."""
