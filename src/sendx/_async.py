@@ -1,7 +1,8 @@
 """The asynchronous I/O shell: sends what the core describes, over aiohttp.
 
 aiohttp is imported when the first async client is built. The session is created on
-first use inside the running event loop, so a client may be built outside one.
+first use inside the running event loop, so a client may be built outside one. Each
+attempt ends by the call's deadline (``_async_deadlines``), connecting included.
 """
 
 from __future__ import annotations
