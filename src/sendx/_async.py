@@ -1,15 +1,14 @@
 """The asynchronous I/O shell: sends what the core describes, over aiohttp.
 
 aiohttp is imported when the first async client is built. The session is created on
-first use inside the running event loop, so a client may be built outside one.
+first use inside the running event loop, so a client may be built outside one. Each
+attempt ends by the call's deadline (``_async_deadlines``), connecting included.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import random
-import sys
 import time
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ import aiohttp
 import yarl
 
 from sendx import _core
+from sendx._async_deadlines import Deadlines
 from sendx._core import (
     MAX_RESPONSE_BYTES,
     BodyFailure,
@@ -40,13 +40,6 @@ __all__ = ["AsyncShell"]
 T = TypeVar("T")
 
 redact_library_logs("aiohttp")
-
-# The deadline of an attempt is an asyncio timeout around the whole exchange: aiohttp's
-# own total timeout does the same at twice the cost per request (it times every read).
-if sys.version_info >= (3, 11):
-    from asyncio import timeout as _time_limit
-else:  # aiohttp installs asyncio.timeout's backport on Python 3.10
-    _time_limit = importlib.import_module("async_timeout").timeout
 
 #: Whether the request being sent in this task has a connection yet: the deadline's
 #: timeout spans the whole exchange and says nothing of where it struck.
@@ -130,18 +123,24 @@ class AsyncShell:
         # connector, so that both APIs share one bounded pool.
         self._rest_session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._deadlines: Deadlines | None = None
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._urls: dict[str, yarl.URL] = {}
 
-    def _get_session(self) -> aiohttp.ClientSession:
-        session = self._session
+    def _get_session(self) -> tuple[aiohttp.ClientSession, Deadlines]:
+        """The session, made in the running loop on first use, and the deadlines of
+        the attempts in flight on that loop."""
+        session, deadlines = self._session, self._deadlines
         loop = asyncio.get_running_loop()
-        if session is None or session.closed:
+        if session is None or session.closed or deadlines is None:
             connector = _Connector(limit=self._pool_size)
             # The fixed headers are the session's: aiohttp then copies one prepared
             # mapping per request instead of merging a dict into it.
             session = aiohttp.ClientSession(connector=connector, headers=self.endpoint.headers)
-            self._session, self._loop = session, loop
+            if deadlines is not None:
+                deadlines.close()
+            deadlines = Deadlines(loop)
+            self._session, self._deadlines, self._loop = session, deadlines, loop
         elif loop is not self._loop:
             # Its connections belong to another loop: using them here would fail deep
             # inside aiohttp, or hang.
@@ -149,10 +148,10 @@ class AsyncShell:
                 "this AsyncSendX is in use in another event loop; use one client per "
                 "event loop, or `await client.close()` before its loop ends"
             )
-        return session
+        return session, deadlines
 
-    def _get_rest_session(self) -> aiohttp.ClientSession:
-        session = self._get_session()
+    def _get_rest_session(self, session: aiohttp.ClientSession) -> aiohttp.ClientSession:
+        """The REST API's session over the v1 session's connector (``session``)."""
         rest = self._rest_session
         if rest is None or rest.closed or rest.connector is not session.connector:
             if self.rest_endpoint is None:
@@ -169,6 +168,9 @@ class AsyncShell:
         if rest is not None:
             await rest.close()
         session, self._session = self._session, None
+        deadlines, self._deadlines = self._deadlines, None
+        if deadlines is not None:
+            deadlines.close()
         if session is not None:
             await session.close()
 
@@ -203,7 +205,10 @@ class AsyncShell:
     async def request(self, call: Call[T], timeout: Timeout | None = None) -> T:
         timeout = timeout or self.timeout
         observer = self.observer
-        session = self._get_rest_session() if call.rest else self._get_session()
+        session, deadlines = self._get_session()
+        if call.rest:
+            session = self._get_rest_session(session)
+        task: Any = asyncio.current_task()
         url = self._url(call)
         state = _core.start(self.retry, time.monotonic())
         while True:
@@ -216,17 +221,15 @@ class AsyncShell:
             try:
                 # The deadline bounds the whole exchange: the wait for a free connection,
                 # connecting, sending, the status line, the headers and the body.
-                async with (
-                    _time_limit(state.deadline_at - began),
-                    session.request(
+                with deadlines.limit(task, state.deadline_at):
+                    async with session.request(
                         call.method,
                         url,
                         data=call.body,
                         timeout=self._client_timeout(*limits),
                         allow_redirects=False,
-                    ) as response,
-                ):
-                    body = await read_body(response)
+                    ) as response:
+                        body = await read_body(response)
             except (aiohttp.ClientError, asyncio.TimeoutError, BodyFailure) as exc:
                 failure = (
                     exc.failure

@@ -17,7 +17,6 @@ headers" with the URL). The response class here raises instead.
 from __future__ import annotations
 
 import http.client
-import io
 import socket
 import time
 from contextvars import ContextVar
@@ -51,54 +50,51 @@ class HeaderBlockCut(http.client.RemoteDisconnected):
     """The connection ended inside the status line or the header block."""
 
 
-class _Reader(io.RawIOBase):
-    """The socket stream under one response: each read waits at most the read
-    timeout, cut to the deadline, and none starts after it. Notes the end of stream."""
+class _Stream(socket.SocketIO):
+    """The raw stream of ``socket.makefile`` under one response: each read waits at
+    most the read timeout cut to the deadline, none starts after it, and the end of
+    the stream is noted."""
 
-    def __init__(self, raw: Any, sock: Any, deadline: float | None) -> None:
-        self._raw = raw
-        self._sock = sock
-        self._deadline = deadline
-        self._timeout: float | None = sock.gettimeout()
-        self.ended = False
-
-    def readable(self) -> bool:
-        return True
+    sock: Any = None
+    deadline: float | None = None
+    read_timeout: float | None = None
+    ended = False
 
     def readinto(self, buffer: Any) -> int | None:
-        if self._deadline is not None:
-            left = self._deadline - time.monotonic()
+        deadline = self.deadline
+        if deadline is not None:
+            left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError("the call's deadline passed")
-            if self._timeout is None or left < self._timeout:
-                self._sock.settimeout(left)
-        count: int | None = self._raw.readinto(buffer)
+            if self.read_timeout is None or left < self.read_timeout:
+                self.sock.settimeout(left)
+        count: int | None = super().readinto(buffer)
         if count == 0:
             self.ended = True
         return count
 
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
-
 
 class _Response(http.client.HTTPResponse):
-    """http.client's response over a :class:`_Reader`, refusing a cut header block."""
+    """http.client's response over a :class:`_Stream`, refusing a cut header block."""
 
     def __init__(
         self, sock: Any, debuglevel: int = 0, method: str | None = None, url: str | None = None
     ) -> None:
         super().__init__(sock, debuglevel, method, url)
-        # detach(): the socket stream moves under the reader without being closed.
-        self._reader = _Reader(self.fp.detach(), sock, DEADLINE.get())
-        self.fp = io.BufferedReader(self._reader)
+        # The stream makefile opened becomes a _Stream: the same object, so the
+        # socket's reference count and closing stay makefile's, and no second buffer
+        # and layer per request (a wrapper cost 3% of a request's CPU). Our pools'
+        # sockets (socket.socket, ssl.SSLSocket) all make socket.SocketIO streams.
+        stream: Any = self.fp.raw
+        stream.__class__ = _Stream
+        stream.sock, stream.deadline, stream.read_timeout = sock, DEADLINE.get(), sock.gettimeout()
+        self._stream: _Stream = stream
 
     def begin(self) -> None:
         super().begin()
         # A whole header block ends with an empty line, found before any end of
         # stream; reaching the end while reading it means the block was cut.
-        if self._reader.ended:
+        if self._stream.ended:
             self.close()
             raise HeaderBlockCut("the connection closed inside the header block")
 
