@@ -147,6 +147,8 @@ def test_the_test_extra_names_what_the_tests_import() -> None:
         for requirement in [*project["dependencies"], *extras["emulator"], *extras["test"]]
     }
     files = [*(ROOT / "tests").rglob("*.py"), *(ROOT / "examples").rglob("*.py")]
+    # The SDK tour runs in an environment of its own (.venv-sdk), with SendX's SDK.
+    files = [path for path in files if path != ROOT / "tests" / "sdk" / "tour.py"]
     local = {"sendx", "swagger_client", "tests", *(path.stem for path in files)}
     owners = _owners()
     # tomllib is in the standard library from 3.11 on (tomli stands in on 3.10).

@@ -73,3 +73,11 @@ def test_a_deleted_list_leaves_every_contact(rest: Rest) -> None:
 @pytest.mark.parametrize(("identifier", "status"), [("list_x", 400), ("tag_" + "A" * 22, 404)])
 def test_malformed_and_foreign_ids(rest: Rest, identifier: str, status: int) -> None:
     assert rest.call("GET", "/list/" + identifier).status == status
+
+
+def test_an_integral_number_is_an_integer(rest: Rest) -> None:
+    """JSON has numbers: 3.0 is the integer 3, as JSON Schema reads it; 3.5 is not."""
+    field = rest.call("POST", "/customfield", raw=b'{"name": "N", "type": 1.0}')
+    assert field.status == 201
+    assert field.body["type"] == 1
+    assert rest.call("POST", "/customfield", raw=b'{"name": "M", "type": 1.5}').status == 422

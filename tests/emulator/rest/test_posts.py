@@ -265,7 +265,14 @@ class PostsMatchModel(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        assert self.rest.http.request("POST", self.rest.emu.control_url + "/reset").status == 200
+        assert (
+            self.rest.http.request(
+                "POST",
+                self.rest.emu.control_url + "/reset",
+                headers={"Content-Type": "application/json"},
+            ).status
+            == 200
+        )
         self.kinds: dict[str, dict[str, str]] = {"category": {}, "tag": {}}  # id -> name
         self.posts: dict[str, dict[str, Any]] = {}
         self.gone: list[str] = []  # ids of deleted categories and tags

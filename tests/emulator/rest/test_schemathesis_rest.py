@@ -49,6 +49,15 @@ NOT_ACCEPTED_BY_SCHEMA = {
     "sendEmailWithTemplate": "the template must be one of the team's",
 }
 
+#: Operations whose 404 after a create can be right, though schemathesis' check for
+#: created resources (ST302) does not see why, and why.
+NOT_SEEN_AS_DELETED = {
+    "unsubscribeContact": (
+        "/contact/unsubscribe/{id} is not below /contact/{id}, so schemathesis does not"
+        " count a DELETE of the contact as its removal"
+    ),
+}
+
 
 #: How the emulator refuses a request the document forbids: schemathesis' list, and
 #: the size limits (413, 414, 431).
@@ -88,6 +97,12 @@ def _config(path: Path) -> Path:
             "[[operations]]",
             f'include-operation-id = "{operation}"',
             "checks.positive_data_acceptance.enabled = false",
+        ]
+    for operation in sorted(NOT_SEEN_AS_DELETED):
+        lines += [
+            "[[operations]]",
+            f'include-operation-id = "{operation}"',
+            "checks.ensure_resource_availability.enabled = false",
         ]
     config = path / "schemathesis.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -156,6 +171,8 @@ def test_schemathesis_finds_nothing(emulator: Emulator, tmp_path: Path) -> None:
         "--no-color",
         "--suppress-health-check",
         "too_slow",
+        # A failure prints its seed: SCHEMATHESIS_SEED=<seed> replays that run.
+        *(["--seed", os.environ["SCHEMATHESIS_SEED"]] if "SCHEMATHESIS_SEED" in os.environ else []),
     ]
     run = subprocess.run(
         command,

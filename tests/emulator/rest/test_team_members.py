@@ -65,7 +65,12 @@ def test_ids_are_stable_and_differ_between_teams(rest: Rest, other: Rest) -> Non
 
 def test_ids_survive_a_reset(rest: Rest) -> None:
     before = rest.ok("GET", "/team/member")
-    assert rest.http.request("POST", rest.emu.control_url + "/reset").status == 200
+    assert (
+        rest.http.request(
+            "POST", rest.emu.control_url + "/reset", headers={"Content-Type": "application/json"}
+        ).status
+        == 200
+    )
     assert rest.ok("GET", "/team/member") == before
 
 

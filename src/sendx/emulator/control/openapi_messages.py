@@ -38,9 +38,9 @@ def _param(where: str, name: str, description: str, required: bool, **schema: An
 _ADDRESS = {
     "type": "object",
     "required": ["email", "name"],
-    "properties": {"email": {"type": "string"}, "name": {"type": "string", "nullable": True}},
+    "properties": {"email": {"type": "string"}, "name": {"type": ["string", "null"]}},
 }
-_TEXT = {"type": "string", "nullable": True}
+_TEXT = {"type": ["string", "null"]}
 _ID = {"type": "string", "pattern": "^message_[a-zA-Z0-9]{22}$"}
 _CAMPAIGN = "^campaign_[a-zA-Z0-9]{22}$"
 
@@ -86,7 +86,7 @@ MESSAGE_SCHEMAS: dict[str, Any] = {
             "template_id": _TEXT,
             "contact_id": _TEXT,
             "from": _ADDRESS,
-            "reply_to": {**_ADDRESS, "nullable": True},
+            "reply_to": {"anyOf": [_ADDRESS, {"type": "null"}]},
             "to": _ADDRESS,
             "cc": {"type": "array", "items": {"type": "string"}},
             "bcc": {"type": "array", "items": {"type": "string"}},
@@ -104,14 +104,27 @@ MESSAGE_SCHEMAS: dict[str, Any] = {
         "properties": {"messages": {"type": "array", "items": _ref("Message")}},
     },
     "Engagement": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["type"],
-        "properties": {
-            "type": {"type": "string", "enum": list(KINDS)},
-            "url": {"type": "string", "minLength": 1, "maxLength": MAX_URL, "nullable": True},
-        },
         "description": "url is required for a click, and only for a click.",
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type", "url"],
+                "properties": {
+                    "type": {"const": "click"},
+                    "url": {"type": "string", "minLength": 1, "maxLength": MAX_URL},
+                },
+            },
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type"],
+                "properties": {
+                    "type": {"enum": [kind for kind in KINDS if kind != "click"]},
+                    "url": {"type": "null"},
+                },
+            },
+        ],
     },
     "CampaignSent": {
         "type": "object",

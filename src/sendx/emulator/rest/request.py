@@ -111,20 +111,19 @@ class Request:
         if not self.body.strip():
             raise RestError(422, f"{NOT_PROPER_FORMAT}: the body must be a JSON object")
         try:
-            value: T = decoder.decode(self.body)
+            try:
+                value: T = decoder.decode(self.body)
+                return value
+            except msgspec.ValidationError as exc:
+                if not str(exc).startswith("Expected `int`, got `float`"):
+                    raise
+            # JSON has numbers, not ints: 3.0 is the integer 3 (as JSON Schema, and so
+            # the OpenAPI document, reads it). Rare: decoded again, integral floats as ints.
+            return msgspec.convert(_integral(msgspec.json.decode(self.body)), kind)
         except msgspec.ValidationError as exc:
-            text = str(exc)
-            missing = required_message(text)
-            if missing is not None:
-                raise RestError(400, f"{missing} is required") from None
-            if ", got `" in text or text.startswith("Object contains unknown field"):
-                # The wrong JSON type: the body is not what the operation takes.
-                raise RestError(422, f"{NOT_PROPER_FORMAT}: {_lower_first(text)}") from None
-            # The right type, out of its bounds (a length, a range, a pattern).
-            raise RestError(400, _bounds_message(text)) from None
+            raise _refusal(str(exc)) from None
         except (msgspec.DecodeError, RecursionError):
             raise RestError(422, f"{NOT_PROPER_FORMAT}: the body is not valid JSON") from None
-        return value
 
     def page(self, default: int, maximum: int) -> Page:
         """``offset`` (0 and up) and ``limit`` (1 to ``maximum``) from the query; 400
@@ -164,6 +163,29 @@ def _bounds_message(text: str) -> str:
         if words is not None and where:
             return f"{where.rstrip('`')} {words}"
     return _lower_first(text)
+
+
+def _refusal(text: str) -> RestError:
+    """The answer to a body msgspec refused with ``text``."""
+    missing = required_message(text)
+    if missing is not None:
+        return RestError(400, f"{missing} is required")
+    if ", got `" in text or text.startswith("Object contains unknown field"):
+        # The wrong JSON type: the body is not what the operation takes.
+        return RestError(422, f"{NOT_PROPER_FORMAT}: {_lower_first(text)}")
+    # The right type, out of its bounds (a length, a range, a pattern).
+    return RestError(400, _bounds_message(text))
+
+
+def _integral(value: Any) -> Any:
+    """``value`` (decoded JSON) with integral floats as ints, anywhere inside."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    return value
 
 
 def _lower_first(text: str) -> str:
