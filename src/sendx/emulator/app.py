@@ -34,6 +34,7 @@ from sendx.emulator.http.asgi import (
 )
 from sendx.emulator.http.auth import AUTH_MESSAGE, Auth, AuthError
 from sendx.emulator.http.faults import NO_FAULT, FaultSet
+from sendx.emulator.rest.errors import error_body as rest_error_body
 from sendx.emulator.store.database import Store
 from sendx.emulator.store.groups import GroupCommit
 from sendx.emulator.store.records import ContactRow, TeamRow
@@ -197,7 +198,11 @@ class EmulatorApp:
                 text = str(int(seconds)) if float(seconds).is_integer() else repr(seconds)
                 extra.append((b"retry-after", text.encode("ascii")))
             message = f"emulated fault: HTTP {outcome.status}"
-            await respond(send, outcome.status, error_body(outcome.status, message), extra)
+            if path.startswith(REST_PREFIX):  # each API's own error shape
+                body = rest_error_body(message)
+            else:
+                body = error_body(outcome.status, message)
+            await respond(send, outcome.status, body, extra)
             return
         if path.startswith(REST_PREFIX):
             await self.rest.handle(scope, receive, send)

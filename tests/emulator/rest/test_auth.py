@@ -52,3 +52,13 @@ def test_fixed_teams_accept_their_keys_only(http: urllib3.PoolManager) -> None:
         rest.create("/contact", {"email": "a@x.io"})
         assert Api(http, emu).contact("a@x.io", team="T") is not None
         assert rest.as_key("other").call("GET", "/contact").status == 401
+
+
+def test_an_injected_fault_answers_in_the_rest_shape(rest: Rest, api: Api) -> None:
+    """A fault on a REST path answers SendX's REST error body ("status": "error")."""
+    fault = {"path": "/api/v1/rest/contact", "status": 503, "retry_after": 1}
+    assert api.control("PUT", "/faults", {"faults": [fault]})[0] == 200
+    answer = rest.call("GET", "/contact")
+    assert answer.status == 503
+    assert answer.body == {"status": "error", "message": "emulated fault: HTTP 503"}
+    assert answer.headers["retry-after"] == "1"
