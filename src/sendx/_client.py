@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from sendx.outbox._async import AsyncOutbox
     from sendx.outbox._sync import Outbox
     from sendx.outbox._types import OutboxCall
+    from sendx.resources.custom_fields import AsyncCustomFields, CustomFields
     from sendx.resources.lists import AsyncLists, Lists
+    from sendx.resources.members import AsyncMembers, Members
+    from sendx.resources.post_categories import AsyncPostCategories, PostCategories
+    from sendx.resources.post_tags import AsyncPostTags, PostTags
+    from sendx.resources.posts import AsyncPosts, Posts
+    from sendx.resources.senders import AsyncSenders, Senders
+    from sendx.resources.tags import AsyncTags, Tags
+    from sendx.resources.templates import AsyncTemplates, Templates
+    from sendx.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncSendX", "SendX"]
 
@@ -219,6 +228,43 @@ class SendX(_ClientBase):
     lists: _Resource[Lists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
 
+    tags: _Resource[Tags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
+    """SendX's tags of contacts (REST)."""
+
+    custom_fields: _Resource[CustomFields] = _Resource(
+        "sendx.resources.custom_fields", "CustomFields", "AsyncCustomFields"
+    )
+    """SendX's custom fields of contacts (REST)."""
+
+    templates: _Resource[Templates] = _Resource(
+        "sendx.resources.templates", "Templates", "AsyncTemplates"
+    )
+    """SendX's email templates (REST)."""
+
+    webhooks: _Resource[Webhooks] = _Resource(
+        "sendx.resources.webhooks", "Webhooks", "AsyncWebhooks"
+    )
+    """SendX's webhooks (REST)."""
+
+    posts: _Resource[Posts] = _Resource("sendx.resources.posts", "Posts", "AsyncPosts")
+    """SendX's blog posts (REST)."""
+
+    post_categories: _Resource[PostCategories] = _Resource(
+        "sendx.resources.post_categories", "PostCategories", "AsyncPostCategories"
+    )
+    """The categories of blog posts (REST)."""
+
+    post_tags: _Resource[PostTags] = _Resource(
+        "sendx.resources.post_tags", "PostTags", "AsyncPostTags"
+    )
+    """The tags of blog posts, apart from contacts' tags (REST)."""
+
+    senders: _Resource[Senders] = _Resource("sendx.resources.senders", "Senders", "AsyncSenders")
+    """The addresses the team sends from (REST)."""
+
+    members: _Resource[Members] = _Resource("sendx.resources.members", "Members", "AsyncMembers")
+    """The members of the team (REST)."""
+
     def outbox(
         self,
         spool: str | os.PathLike[str] | None = None,
@@ -325,6 +371,47 @@ class AsyncSendX(_ClientBase):
 
     lists: _Resource[AsyncLists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
+
+    tags: _Resource[AsyncTags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
+    """SendX's tags of contacts (REST)."""
+
+    custom_fields: _Resource[AsyncCustomFields] = _Resource(
+        "sendx.resources.custom_fields", "CustomFields", "AsyncCustomFields"
+    )
+    """SendX's custom fields of contacts (REST)."""
+
+    templates: _Resource[AsyncTemplates] = _Resource(
+        "sendx.resources.templates", "Templates", "AsyncTemplates"
+    )
+    """SendX's email templates (REST)."""
+
+    webhooks: _Resource[AsyncWebhooks] = _Resource(
+        "sendx.resources.webhooks", "Webhooks", "AsyncWebhooks"
+    )
+    """SendX's webhooks (REST)."""
+
+    posts: _Resource[AsyncPosts] = _Resource("sendx.resources.posts", "Posts", "AsyncPosts")
+    """SendX's blog posts (REST)."""
+
+    post_categories: _Resource[AsyncPostCategories] = _Resource(
+        "sendx.resources.post_categories", "PostCategories", "AsyncPostCategories"
+    )
+    """The categories of blog posts (REST)."""
+
+    post_tags: _Resource[AsyncPostTags] = _Resource(
+        "sendx.resources.post_tags", "PostTags", "AsyncPostTags"
+    )
+    """The tags of blog posts, apart from contacts' tags (REST)."""
+
+    senders: _Resource[AsyncSenders] = _Resource(
+        "sendx.resources.senders", "Senders", "AsyncSenders"
+    )
+    """The addresses the team sends from (REST)."""
+
+    members: _Resource[AsyncMembers] = _Resource(
+        "sendx.resources.members", "Members", "AsyncMembers"
+    )
+    """The members of the team (REST)."""
 
     def outbox(
         self,

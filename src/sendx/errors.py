@@ -133,7 +133,7 @@ class APIStatusError(SendXError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        return f"SendX answered {self.status}: {self.message}{_advice(self.status)}"
+        return f"SendX answered {self.status}: {self.message}{_advice(self.status, self.body)}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {
@@ -194,10 +194,22 @@ _ADVICE: dict[int, str] = {
 }
 
 
-def _advice(status: int) -> str:
+def _advice(status: int, body: Any) -> str:
     if status >= 500:
         return " (a server-side failure; try again later)"
+    if status == 403 and _explains(body):
+        # SendX's REST API answers 403 for a name the team already has: its message
+        # says so, and advice about the key's access would send the reader astray.
+        return ""
     return _ADVICE.get(status, "")
+
+
+def _explains(body: Any) -> bool:
+    """Whether the answer's body holds SendX's own message, more than "Forbidden"."""
+    message = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(message, str):
+        return False
+    return message.strip().rstrip(".").lower() not in ("", "forbidden")
 
 
 def error_for_status(

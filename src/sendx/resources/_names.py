@@ -1,5 +1,7 @@
-"""Names for ids: where the REST API wants tag, list or custom-field ids, a client
-takes names too, and looks them up.
+"""Names for ids: where the REST API wants tag, list or custom-field ids (or post tag
+and post category ids), a client takes names too, and looks them up; so it does for
+the object a method is about, of every kind whose objects have names (a template, a
+post, ...).
 
 A client keeps, per kind, the names it has seen with their ids. A name it does not know
 makes it list that kind again (all pages) before deciding: so an object created
@@ -44,27 +46,48 @@ class _Named(msgspec.Struct):
     name: str
 
 
-#: kind -> (id prefix, list path, what to call it in messages, how to create one).
-KINDS: dict[str, tuple[str, str, str, str]] = {
-    "tag": ("tag_", "/tag", "tag", "client.tags.create(name=...)"),
-    "list": ("list_", "/list", "list", "client.lists.create(name=...)"),
+#: kind -> (id prefix, list path, what to call it in messages, how to create one,
+#: whether SendX pages its list).
+KINDS: dict[str, tuple[str, str, str, str, bool]] = {
+    "tag": ("tag_", "/tag", "tag", "client.tags.create(name=...)", True),
+    "list": ("list_", "/list", "list", "client.lists.create(name=...)", True),
     "custom_field": (
         "custom_field_",
         "/customfield",
         "custom field",
         "client.custom_fields.create(name=..., type=...)",
+        True,
     ),
+    "template": (
+        "template_",
+        "/template/email",
+        "template",
+        "client.templates.create(name=..., subject=...)",
+        True,
+    ),
+    "post": ("post_", "/post", "post", "client.posts.create(name=..., post_title=...)", True),
+    "post_category": (
+        "post_category_",
+        "/post/category",
+        "post category",
+        "client.post_categories.create(name=...)",
+        False,
+    ),
+    "post_tag": ("post_tag_", "/post/tag", "post tag", "client.post_tags.create(name=...)", False),
 }
 
 
-def _page_call(path: str) -> Any:
+def _pager_args(kind: str) -> tuple[Any, int, bool]:
+    """What a :class:`Pager` of ``kind`` needs: its page maker, size and pagedness (a
+    list SendX does not page is asked for without ``offset`` and ``limit``)."""
+    _, path, _, _, paged = KINDS[kind]
     decode = decoder(list[_Named])
 
     def make(offset: int, limit: int) -> Call[list[_Named]]:
-        params = (("offset", str(offset)), ("limit", str(limit)))
+        params = (("offset", str(offset)), ("limit", str(limit))) if paged else ()
         return rest_call("GET", path, decode, params=params)
 
-    return make
+    return make, MAX_PAGE, paged
 
 
 class NameCache:
@@ -83,10 +106,20 @@ class NameCache:
             self._ids[kind] = dict(pairs)
 
     def remember(self, kind: str, name: str, object_id: str) -> None:
-        """One object just created or renamed (its old name is forgotten at the next
-        listing)."""
+        """One object just created or renamed (its old name is forgotten)."""
         with self._lock:
-            self._ids.setdefault(kind, {})[name] = object_id
+            known = self._ids.setdefault(kind, {})
+            for old in [old for old, known_id in known.items() if known_id == object_id]:
+                del known[old]
+            known[name] = object_id
+
+    def forget(self, kind: str, object_id: str) -> None:
+        """An object deleted, or that SendX no longer knows: its name is looked up
+        again at its next use."""
+        with self._lock:
+            known = self._ids.get(kind, {})
+            for old in [old for old, known_id in known.items() if known_id == object_id]:
+                del known[old]
 
 
 def _split(kind: str, values: Iterable[Any], field: str) -> list[tuple[str | None, str]]:
@@ -115,7 +148,7 @@ def _finish(
     cache: NameCache, kind: str, split: list[tuple[str | None, str]], field: str
 ) -> list[str]:
     ids = []
-    _, _, noun, create = KINDS[kind]
+    _, _, noun, create, _ = KINDS[kind]
     for object_id, name in split:
         if object_id is None:
             object_id = cache.id_of(kind, name)
@@ -178,7 +211,8 @@ def resolve(
     is not known yet."""
     split = _split(kind, values, field)
     if _misses(cache, kind, split):
-        items = Pager(shell, _page_call(KINDS[kind][1]), MAX_PAGE)
+        make, size, paged = _pager_args(kind)
+        items = Pager(shell, make, size, paged=paged)
         cache.learn(kind, ((item.name, item.id) for item in items))
     return _finish(cache, kind, split, field)
 
@@ -189,6 +223,7 @@ async def resolve_async(
     """:func:`resolve`, for the async client."""
     split = _split(kind, values, field)
     if _misses(cache, kind, split):
-        pager = AsyncPager(shell, _page_call(KINDS[kind][1]), MAX_PAGE)
+        make, size, paged = _pager_args(kind)
+        pager = AsyncPager(shell, make, size, paged=paged)
         cache.learn(kind, [(item.name, item.id) async for item in pager])
     return _finish(cache, kind, split, field)

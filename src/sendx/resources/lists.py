@@ -14,6 +14,7 @@ import msgspec
 from sendx._core import Call
 from sendx._paging import AsyncPager, Pager
 from sendx._policies import Timeout
+from sendx.resources._family import check_search
 from sendx.resources._names import NameCache, resolve, resolve_async
 from sendx.resources._rest import (
     MAX_PAGE,
@@ -63,9 +64,18 @@ def delete_call(list_id: str) -> Call[Deleted]:
     return rest_call("DELETE", f"/list/{list_id}", decoder(Deleted))
 
 
-def page_call(offset: int, limit: int) -> Call[list[ContactList]]:
-    params = (("offset", str(offset)), ("limit", str(limit)))
-    return rest_call("GET", "/list", decoder(list[ContactList]), params=params)
+def page_call(search: str | None = None) -> Any:
+    """The page maker of ``GET /list`` (``search``: 2 to 100 characters)."""
+    search = check_search(search)
+    decode = decoder(list[ContactList])
+
+    def make(offset: int, limit: int) -> Call[list[ContactList]]:
+        params: tuple[tuple[str, str], ...] = (("offset", str(offset)), ("limit", str(limit)))
+        if search is not None:
+            params += (("search", search),)
+        return rest_call("GET", "/list", decode, params=params)
+
+    return make
 
 
 def _check(value: Any) -> None:
@@ -115,10 +125,11 @@ class Lists:
             delete_call(self._id(list_id)), Timeout.coerce(timeout, self._shell.timeout)
         )
 
-    def list(self) -> Pager[ContactList]:
-        """Every list, oldest first, fetched page by page as you iterate
-        (``.page(offset, limit)`` for one page)."""
-        return Pager(self._shell, page_call, MAX_PAGE)
+    def list(self, *, search: str | None = None) -> Pager[ContactList]:
+        """Every list, oldest first (``search``: those whose name holds it, in any
+        case), fetched page by page as you iterate; ``.page(offset, limit)`` for one
+        page."""
+        return Pager(self._shell, page_call(search), MAX_PAGE)
 
 
 class AsyncLists:
@@ -161,7 +172,8 @@ class AsyncLists:
         call = delete_call(await self._id(list_id))
         return await self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
 
-    def list(self) -> AsyncPager[ContactList]:
-        """Every list, oldest first, fetched page by page as ``async for`` goes
-        (``await .page(offset, limit)`` for one page)."""
-        return AsyncPager(self._shell, page_call, MAX_PAGE)
+    def list(self, *, search: str | None = None) -> AsyncPager[ContactList]:
+        """Every list, oldest first (``search``: those whose name holds it, in any
+        case), fetched page by page as ``async for`` goes; ``await .page(offset,
+        limit)`` for one page."""
+        return AsyncPager(self._shell, page_call(search), MAX_PAGE)

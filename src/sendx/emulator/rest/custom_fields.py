@@ -107,5 +107,6 @@ CUSTOM_FIELDS = Collection(
     check=_check,
     on_update=_renamed,
     on_delete=_delete,
+    search=True,
 )
 ROUTES = CUSTOM_FIELDS.routes()

@@ -52,5 +52,6 @@ LISTS = Collection(
     answer=ListOut,
     defaults=lambda: {"type": 0},
     on_delete=_delete,
+    search=True,
 )
 ROUTES = LISTS.routes()
