@@ -25,12 +25,16 @@ if TYPE_CHECKING:
     from sendx.outbox._async import AsyncOutbox
     from sendx.outbox._sync import Outbox
     from sendx.outbox._types import OutboxCall
+    from sendx.resources.campaigns import AsyncCampaigns, Campaigns
     from sendx.resources.custom_fields import AsyncCustomFields, CustomFields
+    from sendx.resources.emails import AsyncEmails, Emails
+    from sendx.resources.events import AsyncEvents, Events
     from sendx.resources.lists import AsyncLists, Lists
     from sendx.resources.members import AsyncMembers, Members
     from sendx.resources.post_categories import AsyncPostCategories, PostCategories
     from sendx.resources.post_tags import AsyncPostTags, PostTags
     from sendx.resources.posts import AsyncPosts, Posts
+    from sendx.resources.reports import AsyncReports, Reports
     from sendx.resources.senders import AsyncSenders, Senders
     from sendx.resources.tags import AsyncTags, Tags
     from sendx.resources.templates import AsyncTemplates, Templates
@@ -265,6 +269,20 @@ class SendX(_ClientBase):
     members: _Resource[Members] = _Resource("sendx.resources.members", "Members", "AsyncMembers")
     """The members of the team (REST)."""
 
+    emails: _Resource[Emails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[Events] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[Campaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[Reports] = _Resource("sendx.resources.reports", "Reports", "AsyncReports")
+    """Campaign reports (REST)."""
+
     def outbox(
         self,
         spool: str | os.PathLike[str] | None = None,
@@ -412,6 +430,22 @@ class AsyncSendX(_ClientBase):
         "sendx.resources.members", "Members", "AsyncMembers"
     )
     """The members of the team (REST)."""
+
+    emails: _Resource[AsyncEmails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[AsyncEvents] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[AsyncCampaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[AsyncReports] = _Resource(
+        "sendx.resources.reports", "Reports", "AsyncReports"
+    )
+    """Campaign reports (REST)."""
 
     def outbox(
         self,

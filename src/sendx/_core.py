@@ -422,8 +422,9 @@ def after_failure(
     )
     if kind.request_sent and not call.idempotent:
         advice = (
-            "; not retried because this call is not idempotent (an increment or a "
-            "rename) and SendX may already have applied it: check the contact first"
+            "; not retried because this call is not idempotent (an increment, a rename, "
+            "a create, an email or an event) and SendX may already have applied it: "
+            "check SendX before sending it again"
         )
     elif kind is FailureKind.TLS:
         advice = "; check the base URL and the machine's CA certificates"

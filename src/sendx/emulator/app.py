@@ -139,6 +139,10 @@ def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
         raise ApiError(400, "the request body is not valid JSON") from None
 
 
+async def _discard(message: Any) -> None:
+    """An ASGI ``send`` that sends nothing (the answer of a request dropped after)."""
+
+
 class EmulatorApp:
     """The ASGI application. All state lives in ``store`` (SQLite), ``faults`` and
     ``rules``; the instance is used from the server's event loop only."""
@@ -205,6 +209,12 @@ class EmulatorApp:
             await respond(send, outcome.status, body, extra)
             return
         if path.startswith(REST_PREFIX):
+            if outcome.drop == "after":
+                # Applied and committed as usual, then no answer: the case that makes
+                # blind retries of a send or a create dangerous.
+                await self.rest.handle(scope, receive, _discard)
+                await self._drop(scope, receive)
+                return
             await self.rest.handle(scope, receive, send)
             return
         # The steps of the request, here rather than in a coroutine of their own:

@@ -74,6 +74,7 @@ KINDS: dict[str, tuple[str, str, str, str, bool]] = {
         False,
     ),
     "post_tag": ("post_tag_", "/post/tag", "post tag", "client.post_tags.create(name=...)", False),
+    "campaign": ("campaign_", "/campaign", "campaign", "client.campaigns.create(...)", True),
 }
 
 

@@ -32,6 +32,8 @@ FAST_RETRY = RetryPolicy(
 
 def _options(target: Target, overrides: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {"base_url": target.base_url}
+    if target.rest_base_url is not None:
+        options["rest_base_url"] = target.rest_base_url
     if not target.live:
         options["retry"] = FAST_RETRY  # production keeps its real backoff
     options.update(overrides)

@@ -1,8 +1,8 @@
 """A client for the emulator's control plane (``/_emulator``): inspect and steer it.
 
 It speaks plain HTTP with ``urllib.request`` (no extra dependency, nothing to close)
-and answers with sendx models (contacts) or plain dicts (events, deliveries, rules,
-faults), the shapes ``docs/emulator.md`` documents.
+and answers with sendx models (contacts) or plain dicts (events, messages, deliveries,
+rules, faults), the shapes ``docs/emulator.md`` documents.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     from sendx.models import Contact
 
 __all__ = ["ControlPlane", "EmulatorError"]
+
+_MESSAGES_PAGE = 1000
 
 # Never through a proxy: the emulator is on loopback, and an HTTP_PROXY set for the
 # developer's machine would otherwise capture these requests.
@@ -95,7 +97,8 @@ class ControlPlane:
         return answer if isinstance(answer, dict) else {}
 
     def reset(self, *, all_teams: bool = False) -> None:
-        """Delete this team's contacts, tags, fields, events and webhook deliveries;
+        """Delete this team's contacts, tags, fields, events, captured messages, REST
+        objects and webhook deliveries;
         with ``all_teams=True`` every team's, and the faults too. Rules stay."""
         self._request("POST", "/reset", None if all_teams else {"team_id": self.team_id})
 
@@ -124,6 +127,92 @@ class ControlPlane:
             query["after"] = str(after)
         events: list[dict[str, Any]] = self._request("GET", "/events", query)["events"]
         return events
+
+    def messages(
+        self, *, to: str | None = None, campaign_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The team's captured mail, oldest first: what the app sent with
+        ``client.emails.send`` / ``send_template`` and what its campaigns sent. ``to``
+        keeps the messages to that address (in any case), ``campaign_id`` those of one
+        campaign. Each is a dict with ``id``, ``from``, ``to`` (``{"email", "name"}``),
+        ``cc``, ``bcc``, ``reply_to``, ``subject``, ``html``, ``text`` (placeholders
+        rendered), ``headers``, ``template_id``, ``campaign_id``, ``contact_id``,
+        ``submitted_at`` and ``events`` (the engagement simulated on it)."""
+        query = {"team_id": self.team_id, "limit": str(_MESSAGES_PAGE)}
+        if to is not None:
+            query["to"] = to
+        if campaign_id is not None:
+            query["campaign_id"] = campaign_id
+        found: list[dict[str, Any]] = []
+        while True:  # the control plane pages them newest first
+            query["offset"] = str(len(found))
+            page = self._request("GET", "/messages", query)["messages"]
+            found.extend(page)
+            if len(page) < _MESSAGES_PAGE:
+                return found[::-1]
+
+    def message(self, message_id: str) -> dict[str, Any] | None:
+        """The message with this id (an ``EmailResult.message_id``), or ``None``."""
+        answer = self._request("GET", f"/messages/{quote(message_id, safe='')}", missing_ok=True)
+        return answer if isinstance(answer, dict) else None
+
+    def wait_for_messages(
+        self, count: int = 1, *, to: str | None = None, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Poll until at least ``count`` messages (to ``to``, when given) are captured,
+        then return them all, oldest first; ``TimeoutError`` after ``timeout`` seconds.
+
+        For mail sent in the background (an outbox): a test waits with this."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.messages(to=to)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"{len(found)} message(s) captured after {timeout:g} s, expected {count}; "
+                    "was the outbox flushed, and did its calls fail (its dead-letter file)?"
+                )
+            time.sleep(0.01)
+
+    def _engage(self, message_id: str, kind: str, url: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": kind} if url is None else {"type": kind, "url": url}
+        path = f"/messages/{quote(message_id, safe='')}/events"
+        answer: dict[str, Any] = self._request("POST", path, body=body)
+        return answer
+
+    def open(self, message_id: str) -> dict[str, Any]:
+        """The recipient opened the message: it counts in its campaign's report, and
+        webhooks subscribed to opens are called. Returns the message."""
+        return self._engage(message_id, "open")
+
+    def click(self, message_id: str, url: str) -> dict[str, Any]:
+        """The recipient clicked ``url`` in the message (a click and a link stat in the
+        report). Returns the message."""
+        return self._engage(message_id, "click", url)
+
+    def bounce(self, message_id: str) -> dict[str, Any]:
+        """The message bounced: its contact is marked bounced. Returns the message."""
+        return self._engage(message_id, "bounce")
+
+    def spam(self, message_id: str) -> dict[str, Any]:
+        """The recipient marked the message as spam: its contact is marked so."""
+        return self._engage(message_id, "spam")
+
+    def unsubscribe(self, message_id: str) -> dict[str, Any]:
+        """The recipient unsubscribed through the message: its contact is unsubscribed."""
+        return self._engage(message_id, "unsubscribe")
+
+    def drop(self, message_id: str) -> dict[str, Any]:
+        """SendX dropped the message: its contact is marked dropped."""
+        return self._engage(message_id, "drop")
+
+    def send_campaign(self, campaign_id: str) -> int:
+        """Send a draft or scheduled campaign now (the emulator has no clock); the
+        number of messages it captured. ``EmulatorError`` (409) if it was sent."""
+        path = f"/campaigns/{quote(campaign_id, safe='')}/send"
+        answer = self._request("POST", path, {"team_id": self.team_id})
+        return int(answer["messages"])
 
     def deliveries(self) -> list[dict[str, Any]]:
         """The team's webhook deliveries, oldest first: dicts with ``id``, ``rule``,

@@ -62,8 +62,9 @@ class Emulator(ControlPlane):
     :meth:`reset`. Only ``team_id`` with ``api_key`` is accepted. Failed webhooks are
     retried ``webhook_attempts`` times in all, after ``webhook_backoff`` seconds
     doubled each time (short, for tests). The helpers
-    (:meth:`contacts`, :meth:`contact`, :meth:`events`, :meth:`deliveries`,
-    :meth:`set_rules`, :meth:`set_faults`, ...) act on that team. Starting it raises
+    (:meth:`contacts`, :meth:`contact`, :meth:`events`, :meth:`messages`,
+    :meth:`deliveries`, :meth:`set_rules`, :meth:`set_faults`, ...) act on that team, over
+    both APIs (``base_url`` is v1's, ``rest_base_url`` the REST API's). Starting it raises
     ``ImportError`` when the ``emulator`` extra is not installed.
     """
 
@@ -156,6 +157,11 @@ class Emulator(ControlPlane):
         return str(self._running_server().base_url)
 
     @property
+    def rest_base_url(self) -> str:
+        """The REST API's base URL, ``http://127.0.0.1:PORT/api/v1/rest``."""
+        return f"{self.base_url}/rest"
+
+    @property
     def port(self) -> int:
         """The port it listens on."""
         return int(self._running_server().port)
@@ -163,15 +169,21 @@ class Emulator(ControlPlane):
     @property
     def target(self) -> Target:
         """Its base URL and credentials, as one value."""
-        return Target(base_url=self.base_url, team_id=self.team_id, api_key=self.api_key)
+        return Target(
+            base_url=self.base_url,
+            team_id=self.team_id,
+            api_key=self.api_key,
+            rest_base_url=self.rest_base_url,
+        )
 
     def env(self) -> dict[str, str]:
-        """``SENDX_BASE_URL``, ``SENDX_API_KEY`` and ``SENDX_TEAM_ID`` pointing here."""
+        """``SENDX_BASE_URL``, ``SENDX_REST_BASE_URL``, ``SENDX_API_KEY`` and
+        ``SENDX_TEAM_ID`` pointing here."""
         return self.target.env()
 
     def reset(self, *, all_teams: bool = True) -> None:
-        """Back to a fresh emulator: no contacts, events or deliveries, no faults, and
-        the rules it started with."""
+        """Back to a fresh emulator: no contacts, events, messages, campaigns or
+        deliveries, no faults, and the rules it started with."""
         super().reset(all_teams=all_teams)
         self.set_faults([])
         self.set_rules(self._initial_rules)

@@ -7,10 +7,10 @@ Fixtures:
   uses a sendx fixture starts with it reset: no contacts, events, deliveries or faults.
   Under pytest-xdist each worker has its own.
 - ``sendx_client`` / ``async_sendx_client`` (function): a ``SendX`` / ``AsyncSendX``
-  bound to it, with fast retries; closed after the test.
-- ``sendx_env`` (function): ``SENDX_BASE_URL``, ``SENDX_API_KEY`` and ``SENDX_TEAM_ID``
-  point at it for the test (and clients built without a retry policy back off fast);
-  returns the :class:`sendx.testing.Target`.
+  bound to it for both APIs (v1 and REST), with fast retries; closed after the test.
+- ``sendx_env`` (function): ``SENDX_BASE_URL``, ``SENDX_REST_BASE_URL``,
+  ``SENDX_API_KEY`` and ``SENDX_TEAM_ID`` point at it for the test (and clients built
+  without a retry policy back off fast); returns the :class:`sendx.testing.Target`.
 
 Marker ``sendx_live`` and option ``--sendx-live``: marked tests are skipped unless the
 option is given; with it they run against the real SendX (credentials from the
@@ -66,7 +66,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help=(
             f"run the tests marked {LIVE_MARKER} against the real SendX API, with "
-            "SENDX_API_KEY, SENDX_TEAM_ID (and SENDX_BASE_URL) from the environment; "
+            "SENDX_API_KEY, SENDX_TEAM_ID (and SENDX_BASE_URL, SENDX_REST_BASE_URL) from "
+            "the environment; "
             "without it they are skipped"
         ),
     )
@@ -153,8 +154,8 @@ def pytest_fixture_post_finalizer(
 def sendx_emulator() -> Iterator[Emulator]:
     """A local SendX emulator for the session (per xdist worker), reset before each
     test that uses a sendx fixture. See :class:`sendx.testing.Emulator` for its
-    helpers: ``contacts()``, ``contact(email)``, ``events()``, ``deliveries()``,
-    ``set_rules([...])``, ``set_faults([...])``, ``reset()``."""
+    helpers: ``contacts()``, ``contact(email)``, ``events()``, ``messages(to=...)``,
+    ``deliveries()``, ``set_rules([...])``, ``set_faults([...])``, ``reset()``."""
     from sendx.testing._emulator import Emulator
 
     problem: str | None = None
@@ -182,8 +183,8 @@ def _sendx_target(request: pytest.FixtureRequest) -> Target:
 
 @pytest.fixture
 def sendx_client(_sendx_target: Target) -> Iterator[SendX]:
-    """A ``sendx.SendX`` bound to the emulator (fast retries), or to the real SendX in a
-    ``sendx_live`` test under ``--sendx-live``; closed after the test."""
+    """A ``sendx.SendX`` bound to the emulator for both APIs (fast retries), or to the
+    real SendX in a ``sendx_live`` test under ``--sendx-live``; closed after the test."""
     from sendx.testing._clients import client_for
 
     with client_for(_sendx_target) as client:
@@ -209,9 +210,10 @@ def async_sendx_client(_sendx_target: Target) -> Iterator[LoopBoundAsyncSendX]:
 
 @pytest.fixture
 def sendx_env(_sendx_target: Target, monkeypatch: pytest.MonkeyPatch) -> Target:
-    """Point ``SENDX_BASE_URL``, ``SENDX_API_KEY`` and ``SENDX_TEAM_ID`` at the emulator
-    (or the real SendX in a live test) for this test, so code that builds its own
-    ``SendX()`` is tested unchanged; returns the :class:`sendx.testing.Target`."""
+    """Point ``SENDX_BASE_URL``, ``SENDX_REST_BASE_URL``, ``SENDX_API_KEY`` and
+    ``SENDX_TEAM_ID`` at the emulator (or the real SendX in a live test) for this test,
+    so code that builds its own ``SendX()`` is tested unchanged; returns the
+    :class:`sendx.testing.Target`."""
     for name, value in _sendx_target.env().items():
         monkeypatch.setenv(name, value)
     if not _sendx_target.live:

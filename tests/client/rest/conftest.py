@@ -5,7 +5,8 @@ first seen over REST binds a team of its own, empty, so each test starts as on a
 emulator, for a fraction of the cost. ``client`` is ``SendX`` or ``AsyncSendX``
 (each test runs with both) behind one blocking face, so that one test body serves
 both: on the async client every call is awaited on the test's event loop, and a
-``list()`` is iterated with ``async for`` one item at a time.
+``list()`` is iterated with ``async for`` one item at a time. ``make_client`` and
+:class:`Blocking` do the same for a client of another server (a recording server).
 
 The emulator needs ``sendx-client[emulator]``; without it (the client's test matrix
 installs only ``.[test]``) these tests are skipped.
@@ -14,10 +15,11 @@ installs only ``.[test]``) these tests are skipped.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import json
-import secrets
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,10 +28,19 @@ import pytest
 import sendx
 from sendx._paging import AsyncPager
 from sendx.emulator import Emulator
+from sendx.testing import ControlPlane
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 #: A team member every team of the tests' emulator has, besides its owner.
 MEMBER = "jane.doe@example.com"
-FAST_RETRY = sendx.RetryPolicy(backoff_initial=0.002, backoff_max=0.01)
+#: Fast retries: milliseconds of backoff, so faults cost little time.
+FAST_RETRY = sendx.RetryPolicy(backoff_initial=0.001, backoff_max=0.005)
+
+
+def team_of(key: str) -> str:
+    """The team a key seen first over REST makes in the emulator (docs/emulator.md)."""
+    return "rest-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +49,26 @@ def emulator() -> Iterator[Emulator]:
     pytest.importorskip("uvicorn", reason="the emulator needs sendx-client[emulator]")
     with Emulator(members=[MEMBER]) as emu:
         yield emu
+
+
+@pytest.fixture(scope="module")
+def emu(emulator: Emulator) -> Emulator:
+    """The module's emulator (another name of ``emulator``)."""
+    return emulator
+
+
+@pytest.fixture
+def key() -> str:
+    """An API key never used before: a new team."""
+    return f"key-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def control(emu: Any, key: str) -> Iterator[ControlPlane]:
+    """The emulator's control plane, seen as the test's team; faults cleared after."""
+    plane = ControlPlane(emu.control_url, team_of(key))
+    yield plane
+    plane.set_faults([])
 
 
 class PagerView:
@@ -131,11 +162,84 @@ class Client:
             self.loop.run_until_complete(self.real.close())
 
 
-@pytest.fixture(params=["sync", "async"])
-def client(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[Client]:
-    """Each test using it runs once per client, in a team of its own."""
+class Blocking:
+    """An async client (or one of its resources) seen through blocking calls."""
+
+    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._target = target
+        self._loop = loop
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if callable(value):
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                return self._finish(value(*args, **kwargs))
+
+            return call
+        if type(value).__module__.startswith("sendx."):
+            return Blocking(value, self._loop)
+        return value
+
+    def _finish(self, result: Any) -> Any:
+        if inspect.isawaitable(result):
+            return self._loop.run_until_complete(result)
+        if isinstance(result, AsyncPager):
+            return BlockingPager(result, self._loop)
+        return result
+
+
+class BlockingPager:
+    """An :class:`AsyncPager` iterated (whole) and paged through blocking calls."""
+
+    def __init__(self, pager: AsyncPager[Any], loop: asyncio.AbstractEventLoop) -> None:
+        self._pager = pager
+        self._loop = loop
+
+    def __iter__(self) -> Iterator[Any]:
+        async def collect() -> list[Any]:
+            return [item async for item in self._pager]
+
+        return iter(self._loop.run_until_complete(collect()))
+
+    def page(self, offset: int = 0, limit: int | None = None) -> list[Any]:
+        return self._loop.run_until_complete(self._pager.page(offset, limit))
+
+
+def make_client(kind: str, emu: Any, key: str, **options: Any) -> Any:
+    """A client of ``kind`` ("sync" or "async") on the emulator's REST API."""
+    settings: dict[str, Any] = {
+        "base_url": emu.base_url,
+        "rest_base_url": emu.base_url + "/rest",
+        "retry": FAST_RETRY,
+        **options,
+    }
+    if kind == "sync":
+        return sendx.SendX(key, **settings)
     loop = asyncio.new_event_loop()
-    made = Client(request.param, emulator, f"key-{secrets.token_hex(8)}", loop)
+    return Blocking(sendx.AsyncSendX(key, **settings), loop)
+
+
+def close_client(client: Any) -> None:
+    if isinstance(client, Blocking):
+        client.close()
+        client._loop.close()
+    else:
+        client.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs once per client: ``SendX`` and ``AsyncSendX``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def client(kind: str, emulator: Emulator, key: str) -> Iterator[Client]:
+    """A client of the test's team (its ``key``): ``SendX``, or ``AsyncSendX`` through
+    blocking calls; each test using it runs once per client."""
+    loop = asyncio.new_event_loop()
+    made = Client(kind, emulator, key, loop)
     try:
         yield made
     finally:
@@ -161,3 +265,16 @@ def faults(emulator: Emulator) -> Iterator[Any]:
     """``faults(*F)`` puts faults in force for the test; they are cleared after."""
     yield lambda *found: set_faults(emulator, *found)
     set_faults(emulator)
+
+
+def raw(emu: Any, key: str, method: str, path: str, payload: Any = None) -> Any:
+    """A REST request made without the client (to set up what a test needs): the
+    decoded answer; ``urllib.error.HTTPError`` for a non-2xx."""
+    request = urllib.request.Request(
+        f"{emu.base_url}/rest{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
+        method=method,
+        headers={"X-Team-ApiKey": key, "Content-Type": "application/json"},
+    )
+    with _OPENER.open(request, timeout=30) as answer:
+        return json.loads(answer.read() or b"null")

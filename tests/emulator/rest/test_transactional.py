@@ -3,11 +3,13 @@ recipient (never sent), render placeholders, and show in the control plane."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
 
 import pytest
+import urllib3
 from tests.emulator._helpers import Api
 from tests.emulator.rest.conftest import Rest
 
@@ -303,3 +305,25 @@ def test_messages_persist_across_restarts(tmp_path: Any, http: Any) -> None:
             len(Api(http, emu).control("GET", "/messages", team_id=again.team_id)[1]["messages"])
             == 3
         )
+
+
+@pytest.mark.parametrize(("when", "captured"), [("before", 0), ("after", 1)])
+def test_a_dropped_connection_captures_before_or_not(
+    emu: Emulator, api: Api, rest: Rest, when: str, captured: int
+) -> None:
+    """A REST request dropped ``before`` applies nothing; ``after`` captures the mail,
+    commits, then closes the connection without an answer (as for v1)."""
+    status, _ = api.control(
+        "PUT", "/faults", {"faults": [{"path": "/api/v1/rest/send", "drop": when, "times": 1}]}
+    )
+    assert status == 200
+    with pytest.raises(urllib3.exceptions.ProtocolError):
+        rest.http.request(
+            "POST",
+            rest.base + "/send/email",
+            body=json.dumps(email([{"email": "ann@x.io"}])).encode(),
+            headers={"X-Team-ApiKey": rest.key or "", "Content-Type": "application/json"},
+            retries=False,
+        )
+    assert len(messages(api, rest)) == captured
+    assert rest.call("POST", "/send/email", email([{"email": "bob@x.io"}])).status == 200
