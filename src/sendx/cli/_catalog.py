@@ -17,6 +17,7 @@ from sendx.cli._groups import (
     show_many,
     show_one,
 )
+from sendx.cli._output import Column
 
 __all__ = ["FIELD_TYPES", "KINDS", "Kind", "register"]
 
@@ -24,22 +25,36 @@ __all__ = ["FIELD_TYPES", "KINDS", "Kind", "register"]
 FIELD_TYPES = ("text", "number", "date", "boolean", "phone")
 
 
+def _type_name(field: Any) -> Any:
+    # A type this client does not know is shown as SendX's number.
+    return field.type_name or field.type
+
+
 @dataclass(frozen=True)
 class Kind:
     """One group: its command name, the client's attribute, what one object is
-    called, the columns of its list, and whether it has a type (custom fields)."""
+    called, the columns of its list, whether its list takes ``--search``, and whether
+    it has a type and a description (custom fields)."""
 
     command: str
     attribute: str
     noun: str
-    columns: tuple[str, ...]
+    columns: tuple[Column, ...]
+    searchable: bool = False
     typed: bool = False
 
 
 KINDS = (
-    Kind("lists", "lists", "list", ("id", "name", "type", "created")),
+    Kind("lists", "lists", "list", ("id", "name", "type", "created"), searchable=True),
     Kind("tags", "tags", "tag", ("id", "name", "created")),
-    Kind("custom-fields", "custom_fields", "custom field", ("id", "name", "type"), typed=True),
+    Kind(
+        "custom-fields",
+        "custom_fields",
+        "custom field",
+        ("id", "name", ("type", _type_name), "description"),
+        searchable=True,
+        typed=True,
+    ),
 )
 
 
@@ -65,9 +80,15 @@ def _register(subparsers: Any, kind: Kind) -> None:
         help=f"list the {plural}",
         description=f"Print every {noun}, oldest first.",
         handler=lambda args: run(
-            args, lambda client: getattr(client, resource).list(), show_many(kind.columns)
+            args,
+            lambda client: getattr(client, resource).list(**_search(args)),
+            show_many(kind.columns),
         ),
     )
+    if kind.searchable:
+        listing.add_argument(
+            "--search", metavar="TEXT", help=f"only the {plural} whose name holds TEXT"
+        )
     add_list_options(listing)
 
     get = add_command(
@@ -96,11 +117,12 @@ def _register(subparsers: Any, kind: Kind) -> None:
         create.add_argument(
             "--type", choices=FIELD_TYPES, default="text", help="the kind of value (default: text)"
         )
+        create.add_argument("--description", metavar="TEXT", help="what the field is for")
 
     update = add_command(
         group,
         "update",
-        help=f"rename a {noun}" + (" or change its type" if kind.typed else ""),
+        help=f"rename a {noun}" + (" or change its type or description" if kind.typed else ""),
         description=f"Change the {noun} and print it; what is not given is kept.",
         handler=lambda args: run(
             args,
@@ -114,6 +136,7 @@ def _register(subparsers: Any, kind: Kind) -> None:
         update.add_argument(
             "--type", choices=FIELD_TYPES, help="the new kind of value (no contact may hold one)"
         )
+        update.add_argument("--description", metavar="TEXT", help="the new description")
 
     delete = add_command(
         group,
@@ -130,7 +153,12 @@ def _register(subparsers: Any, kind: Kind) -> None:
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
-    """``name`` and ``type`` where the command has them; absent ones are left out, so
-    that an update keeps them."""
-    given = {key: getattr(args, key, None) for key in ("name", "type")}
+    """``name``, ``type`` and ``description`` where the command has them; absent ones
+    are left out, so that an update keeps them."""
+    given = {key: getattr(args, key, None) for key in ("name", "type", "description")}
     return {key: value for key, value in given.items() if value is not None}
+
+
+def _search(args: argparse.Namespace) -> dict[str, Any]:
+    search = getattr(args, "search", None)
+    return {} if search is None else {"search": search}

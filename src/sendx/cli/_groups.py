@@ -22,7 +22,7 @@ from sendx.cli._common import (
     make_client,
     run_api_command,
 )
-from sendx.cli._output import pipe_closed, print_json, print_object, print_table
+from sendx.cli._output import Column, pipe_closed, print_json, print_object, print_table
 
 __all__ = [
     "add_command",
@@ -34,6 +34,7 @@ __all__ = [
     "show_many",
     "show_one",
     "text_file",
+    "usage_error",
 ]
 
 #: Turns a client into the answer of one command (an object, a pager, ...).
@@ -89,6 +90,13 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def usage_error(prog: str, message: str) -> int:
+    """A usage error found after parsing (two options that contradict each other): one
+    line on stderr, as the parser's own; exit code 2."""
+    print(f"{prog}: error: {message} (see '{prog} --help')", file=sys.stderr)
+    return 2
+
+
 def text_file(path: str) -> str:
     """An argument naming a UTF-8 text file (``-``: standard input); its text."""
     try:
@@ -128,7 +136,7 @@ def show_one(answer: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def show_many(columns: Sequence[str]) -> Show:
+def show_many(columns: Sequence[Column]) -> Show:
     """Objects of a list (a pager, fetched as the printing goes): a table of these
     columns, or JSON lines; at most ``--limit`` of them."""
 

@@ -18,10 +18,26 @@ import datetime
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-__all__ = ["cell", "pipe_closed", "plain", "print_json", "print_object", "print_table"]
+__all__ = [
+    "MAX_CELL",
+    "Column",
+    "cell",
+    "pipe_closed",
+    "plain",
+    "print_json",
+    "print_object",
+    "print_table",
+]
+
+#: The longest text a table cell shows (an HTML body would fill the screen); longer
+#: text ends with "..." and ``--json`` shows it whole.
+MAX_CELL = 100
+
+#: A column of a list's table: an attribute's name, or a header and how to read it.
+Column = str | tuple[str, Callable[[Any], Any]]
 
 
 def _fields(value: Any) -> tuple[str, ...] | None:
@@ -56,7 +72,12 @@ def _printable(text: str) -> str:
 
 def cell(value: Any) -> str:
     """One value as table text: nothing for ``None``, yes/no, ISO timestamps to the
-    second, lists and mappings on one line."""
+    second, lists and mappings on one line, at most :data:`MAX_CELL` characters."""
+    text = _cell(value)
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 3] + "..."
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,11 +85,11 @@ def cell(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, (list, tuple)):
-        return ", ".join(cell(item) for item in value)
+        return ", ".join(_cell(item) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{cell(key)}={cell(item)}" for key, item in value.items())
+        return ", ".join(f"{_cell(key)}={_cell(item)}" for key, item in value.items())
     if _fields(value) is not None:
-        return cell(plain(value))
+        return _cell(plain(value))
     return _printable(str(value))
 
 
@@ -80,11 +101,17 @@ def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def print_table(items: Iterable[Any], columns: Sequence[str]) -> int:
+def print_table(items: Iterable[Any], columns: Sequence[Column]) -> int:
     """Objects as a table with a header (the column names in capitals); returns how
     many rows it printed."""
-    rows = [[column.upper() for column in columns]]
-    rows.extend([cell(getattr(item, column, None)) for column in columns] for item in items)
+    readers = [
+        (column.upper(), lambda item, name=column: getattr(item, name, None))
+        if isinstance(column, str)
+        else (column[0].upper(), column[1])
+        for column in columns
+    ]
+    rows = [[header for header, _ in readers]]
+    rows.extend([cell(read(item)) for _, read in readers] for item in items)
     print("\n".join(_aligned(rows)))
     return len(rows) - 1
 
