@@ -1,8 +1,10 @@
 """Background delivery that loses nothing: :class:`Outbox` and :class:`AsyncOutbox`.
 
-Build one from a client, ``client.outbox(spool="calls.db")``; ``outbox.identify(...)``
-and ``outbox.track(...)`` take the client's arguments, validate them at once and
-return in microseconds; workers deliver through the client, in order per contact.
+Build one from a client, ``client.outbox(spool="calls.db")``; ``outbox.identify(...)``,
+``outbox.track(...)``, ``outbox.emails.send(...)``, ``outbox.emails.send_template(...)``,
+``outbox.events.revenue(...)`` and ``outbox.events.custom(...)`` take the client's
+arguments, validate them at once and return in microseconds; workers deliver through
+the client, in order per contact.
 See ``docs/outbox.md``.
 """
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._messaging import AsyncOutboxEmails, AsyncOutboxEvents
 from sendx.outbox._plan import Batch
 from sendx.outbox._types import (
     FlushResult,
@@ -62,9 +63,10 @@ os.register_at_fork(after_in_child=_reset_all_in_child)
 
 class AsyncOutbox(OutboxBase):
     """The outbox of :class:`AsyncSendX`: the same behaviour as :class:`Outbox`, with
-    ``await outbox.identify(...)`` and worker tasks on the running event loop (started
-    by the first call). ``await outbox.close()`` before the loop ends; calls held only
-    in memory at interpreter exit are written to the dead-letter file."""
+    ``await outbox.identify(...)`` (``await outbox.emails.send(...)``, ...) and worker
+    tasks on the running event loop (started by the first call). ``await
+    outbox.close()`` before the loop ends; calls held only in memory at interpreter
+    exit are written to the dead-letter file."""
 
     def __init__(
         self,
@@ -96,6 +98,10 @@ class AsyncOutbox(OutboxBase):
         self._client = client
         self._shell: Any = client._shell
         self._own_shell = False
+        self.emails = AsyncOutboxEmails(self._put)
+        """``send`` and ``send_template``, as ``client.emails`` takes them, queued."""
+        self.events = AsyncOutboxEvents(self._put)
+        """``revenue`` and ``custom``, as ``client.events`` takes them, queued."""
         self._make_loop_state()
         _LIVE.add(self)
         if self._plan.pending:
@@ -190,6 +196,7 @@ class AsyncOutbox(OutboxBase):
                 retry=shell.retry,
                 observer=shell.observer,
                 pool_size=self._workers,
+                rest_endpoint=shell.rest_endpoint,
             )
         self._tasks = [asyncio.ensure_future(self._run(number)) for number in range(self._workers)]
         if self._plan.pending:

@@ -44,9 +44,9 @@ DEFAULT_OUTBOX_RETRY = RetryPolicy(max_retries=5, backoff_initial=2.0, backoff_m
 ON_FULL = ("block", "drop", "raise")
 
 UNCERTAIN_REASON = (
-    "in flight when the previous process stopped and not idempotent (an increment or a "
-    "rename): SendX may have applied it; check the contact, then replay this line if it "
-    "was not applied"
+    "in flight when the previous process stopped and not idempotent (an increment, a "
+    "rename, an email or an event): SendX may have applied it; check the contact (or "
+    "whether the email went out), then replay this line if it was not applied"
 )
 
 
@@ -175,7 +175,8 @@ class OutboxBase:
     def _recover(self, spool: Spool) -> None:
         ready, uncertain = spool.load()
         if uncertain:
-            # Sending these again could apply an increment or a rename twice.
+            # Sending these again could apply an increment or a rename twice, or send
+            # an email twice.
             self._dead.write(uncertain, UNCERTAIN_REASON, None)
             spool.delete([entry.id for entry in uncertain])
             self._failed += len(uncertain)

@@ -1,8 +1,13 @@
 """What the outbox holds and sends: entries, coalesced requests, outcomes, dead letters.
 
 An entry keeps just enough to rebuild the request (kind, email, body bytes); the
-client's own ``identify_call``/``track_call`` validate the arguments in the caller, so
-a bad argument raises there and never reaches a worker.
+client's own call builders (``identify_call``, ``track_call``, ``send_call``, ...)
+validate the arguments in the caller, so a bad argument raises there and never
+reaches a worker.
+
+Each entry has the ordering keys of the contacts it touches: identify, track and the
+two events their contact's (two for a rename), an email each of its recipients'. The
+schedule (:mod:`._plan`) sends the calls of one key one at a time, in order.
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ from sendx.errors import APIConnectionError, APIStatusError, SendXError
 from sendx.outbox._types import OutboxCall
 
 __all__ = [
+    "CUSTOM_EVENT",
     "IDENTIFY",
+    "KINDS",
+    "REST_KINDS",
+    "REVENUE",
+    "SEND_EMAIL",
+    "SEND_TEMPLATE",
     "TRACK",
     "DeadLetterFile",
     "Entry",
@@ -37,8 +48,23 @@ __all__ = [
 
 IDENTIFY = "identify"
 TRACK = "track"
+SEND_EMAIL = "send_email"
+SEND_TEMPLATE = "send_template"
+REVENUE = "revenue"
+CUSTOM_EVENT = "custom_event"
 _IDENTIFY_PATH = "/contact/identify"
 _TRACK_PATH = "/contact/track"
+#: The REST API's calls the outbox takes, and their paths. None is idempotent: a send
+#: or an event sent twice is two emails or two events.
+_REST_PATHS = {
+    SEND_EMAIL: "/send/email",
+    SEND_TEMPLATE: "/send/template",
+    REVENUE: "/events/revenue",
+    CUSTOM_EVENT: "/events/custom",
+}
+REST_KINDS = frozenset(_REST_PATHS)
+KINDS = (IDENTIFY, TRACK, SEND_EMAIL, SEND_TEMPLATE, REVENUE, CUSTOM_EVENT)
+_SENDS = frozenset({SEND_EMAIL, SEND_TEMPLATE})
 #: A coalesced request stays far below SendX's 1 MiB body limit.
 MAX_MERGED_BODY = 256 * 1024
 MAX_MERGED_CALLS = 500
@@ -54,12 +80,42 @@ def contact_key(email: str) -> str:
     return email.casefold()
 
 
+def recipients_of(body: bytes | None) -> list[str]:
+    """The addresses in ``to`` of an email's body (those it is sent to)."""
+    try:
+        to = _decode_json(body or b"{}").get("to")
+    except msgspec.DecodeError:
+        return []
+    if not isinstance(to, list):
+        return []
+    return [
+        item["email"]
+        for item in to
+        if isinstance(item, dict) and isinstance(item.get("email"), str)
+    ]
+
+
+def entry_keys(kind: str, email: str, new_email: str | None, body: bytes | None) -> tuple[str, ...]:
+    """The ordering keys of a call: its contact (both addresses of a rename), or each
+    recipient of an email (an email waits for the earlier calls of its recipients, so
+    that its placeholders render the contact as those calls left it)."""
+    if kind in _SENDS:
+        found = [contact_key(address) for address in recipients_of(body)] or [contact_key(email)]
+    else:
+        found = [contact_key(email)]
+        if new_email is not None:
+            found.append(contact_key(new_email))
+    return tuple(dict.fromkeys(found))  # each key once, or the call would wait for itself
+
+
 class Entry:
     """One pending call: its spool id (or a counter), how to rebuild it, and its state.
 
-    ``keys`` are the contacts it touches (two for a rename); ``mergeable`` says it may be
-    coalesced with neighbours (an idempotent identify without rename); ``solo`` is set
-    after a coalesced request failed, so the calls are tried one by one.
+    ``email`` names its contact (an event's ``identifier``: an address or an id; an
+    email's first recipient); ``keys`` are the contacts it touches (two for a rename,
+    every recipient of an email); ``mergeable`` says it may be coalesced with
+    neighbours (an idempotent identify without rename); ``solo`` is set after a
+    coalesced request failed, so the calls are tried one by one.
     """
 
     __slots__ = (
@@ -86,6 +142,7 @@ class Entry:
         idempotent: bool,
         ref: int | None = None,
         attempts: int = 0,
+        keys: tuple[str, ...] | None = None,
     ) -> None:
         self.id = id
         self.kind = kind
@@ -96,12 +153,7 @@ class Entry:
         self.ref = ref
         self.attempts = attempts
         self.solo = False
-        key = contact_key(email)
-        if new_email is None:
-            self.keys: tuple[str, ...] = (key,)
-        else:
-            other = contact_key(new_email)
-            self.keys = (key,) if other == key else (key, other)
+        self.keys = keys if keys is not None else entry_keys(kind, email, new_email, body)
         self.mergeable = kind == IDENTIFY and idempotent and new_email is None
 
     def public(self) -> OutboxCall:
@@ -118,7 +170,9 @@ def build_call(kind: str, email: str, body: bytes | None, idempotent: bool) -> C
     """The request of one call (or of a coalesced batch), as the shell sends it."""
     if kind == IDENTIFY:
         return Call("POST", _IDENTIFY_PATH, (), body, idempotent, _ignore)
-    return Call("POST", _TRACK_PATH, (("email", email),), body, True, _ignore)
+    if kind == TRACK:
+        return Call("POST", _TRACK_PATH, (("email", email),), body, True, _ignore)
+    return Call("POST", _REST_PATHS[kind], (), body, False, _ignore, rest=True)
 
 
 class Merger:
@@ -269,10 +323,16 @@ def entry_from_record(record: Any, id: int) -> Entry:
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     kind, email, body = record.get("kind"), record.get("email"), record.get("body")
-    if kind not in (IDENTIFY, TRACK) or not isinstance(email, str):
-        raise ValueError("no 'kind' (identify or track) and 'email'")
+    if kind not in KINDS or not isinstance(email, str):
+        raise ValueError(f"no 'kind' ({', '.join(KINDS)}) and 'email'")
     if body is not None and not isinstance(body, dict):
         raise ValueError("'body' is not an object")
+    ref = record.get("ref")
+    ref = ref if isinstance(ref, int) else None
+    if kind in REST_KINDS:
+        if body is None:
+            raise ValueError(f"a {kind} line has no 'body'")
+        return Entry(id, kind, email, None, _encode_json(body), False, ref)
     new_email = None
     idempotent = True
     if kind == IDENTIFY:
@@ -284,8 +344,7 @@ def entry_from_record(record: Any, id: int) -> Entry:
             isinstance(value, str) and is_increment_text(value) for value in fields.values()
         )
     raw = None if body is None else _encode_json(body)
-    ref = record.get("ref")
-    return Entry(id, kind, email, new_email, raw, idempotent, ref if isinstance(ref, int) else None)
+    return Entry(id, kind, email, new_email, raw, idempotent, ref)
 
 
 def read_dead_letters(path: str) -> Iterator[tuple[int, Any]]:

@@ -20,14 +20,26 @@ from collections.abc import Iterable
 
 from sendx._lockfile import Locked, acquire
 from sendx.errors import InvalidRequestError
-from sendx.outbox._calls import IDENTIFY, TRACK, Entry
+from sendx.outbox._calls import (
+    CUSTOM_EVENT,
+    IDENTIFY,
+    REVENUE,
+    SEND_EMAIL,
+    SEND_TEMPLATE,
+    TRACK,
+    Entry,
+)
 from sendx.outbox._types import SpoolLockedError
 
 __all__ = ["Spool"]
 
-_SCHEMA_VERSION = 1
-_KINDS = {IDENTIFY: 0, TRACK: 1}
-_KIND_NAMES = {0: IDENTIFY, 1: TRACK}
+# Version 1 held identify (0) and track (1) calls. Version 2 adds the REST API's
+# calls the outbox takes (2 to 5) in the same table: the migration only records the
+# version, so that a sendx that knows version 1 refuses the spool instead of failing
+# on a kind it does not know.
+_SCHEMA_VERSION = 2
+_KINDS = {IDENTIFY: 0, TRACK: 1, SEND_EMAIL: 2, SEND_TEMPLATE: 3, REVENUE: 4, CUSTOM_EVENT: 5}
+_KIND_NAMES = {number: kind for kind, number in _KINDS.items()}
 _IDEMPOTENT = 1
 _STARTED = 2  # (literal in started()) a non-idempotent call was handed to the network at least once
 
@@ -241,6 +253,8 @@ def _connect(path: str, sync: str) -> sqlite3.Connection:
                 f"PRAGMA user_version = {_SCHEMA_VERSION};"
                 "COMMIT;"
             )
+        elif version == 1:
+            conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
         elif version != _SCHEMA_VERSION:
             raise InvalidRequestError(
                 f"the spool {path!r} has schema version {version}, this sendx knows "

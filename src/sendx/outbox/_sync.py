@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sendx._policies import RetryPolicy
 from sendx.outbox._base import OutboxBase, closed_reason, identify_entry, track_entry
 from sendx.outbox._calls import Entry, build_call
+from sendx.outbox._messaging import OutboxEmails, OutboxEvents
 from sendx.outbox._plan import Batch
 from sendx.outbox._types import (
     FlushResult,
@@ -54,10 +55,11 @@ os.register_at_fork(after_in_child=_reset_all_in_child)
 
 
 class Outbox(OutboxBase):
-    """Background delivery of identify and track calls; see ``SendX.outbox()``.
+    """Background delivery of identify and track calls, emails (``outbox.emails``) and
+    events (``outbox.events``); see ``SendX.outbox()``.
 
-    ``identify``/``track`` validate their arguments at once (``InvalidRequestError`` in
-    the caller) and return without waiting for SendX. Worker threads deliver the calls
+    Each call validates its arguments at once (``InvalidRequestError`` in the caller)
+    and returns without waiting for SendX. Worker threads deliver the calls
     through the client (its retries apply), concurrently across contacts and in order
     for each contact. With ``spool=PATH`` each call is committed to a SQLite file
     before ``identify``/``track`` returns and deleted only after a 2xx; a new outbox on
@@ -98,6 +100,10 @@ class Outbox(OutboxBase):
         self._own_shell = False
         self.atexit_timeout = atexit_timeout
         """How long the exit hook waits for pending calls (seconds)."""
+        self.emails = OutboxEmails(self._put)
+        """``send`` and ``send_template``, as ``client.emails`` takes them, queued."""
+        self.events = OutboxEvents(self._put)
+        """``revenue`` and ``custom``, as ``client.events`` takes them, queued."""
         self._make_sync_state()
         _LIVE.add(self)
         if self._plan.pending:
@@ -234,6 +240,7 @@ class Outbox(OutboxBase):
                 retry=shell.retry,
                 observer=shell.observer,
                 pool_size=self._workers,
+                rest_endpoint=shell.rest_endpoint,
             )
         for number in range(self._workers):
             thread = threading.Thread(target=self._run, name=f"sendx-outbox-{number}", daemon=True)

@@ -36,7 +36,7 @@ class FlushResult:
 class OutboxStats:
     """Counters since the outbox was created (in this process).
 
-    - ``put``: calls accepted by ``identify``/``track`` (recovered ones not counted);
+    - ``put``: calls accepted (recovered ones not counted);
     - ``sent``: calls answered with a 2xx (a coalesced request counts each call);
     - ``failed``: calls moved to the dead-letter file;
     - ``dropped``: calls refused because the outbox was full and ``on_full="drop"``;
@@ -57,9 +57,11 @@ class OutboxStats:
 class OutboxCall:
     """One call as the outbox holds it, handed to ``on_error`` and ``on_drop``.
 
-    ``kind`` is ``"identify"`` or ``"track"``; ``email`` names the contact; ``body``
-    is the JSON request body (``None`` for a track without tags); ``ref`` is the
-    caller's reference, if any (the bulk import stores the input line number there).
+    ``kind`` is ``"identify"``, ``"track"``, ``"send_email"``, ``"send_template"``,
+    ``"revenue"`` or ``"custom_event"``; ``email`` names the contact (an event's
+    ``identifier``, an address or an id; an email's first recipient); ``body`` is the
+    JSON request body (``None`` for a track without tags); ``ref`` is the caller's
+    reference, if any (the bulk import stores the input line number there).
     """
 
     kind: str
