@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sendx._paging import AsyncPager, Pager
     from sendx.resources._rest import Deleted, Message
+    from sendx.resources.campaigns import Campaign
     from sendx.resources.custom_fields import CustomField, FieldType
+    from sendx.resources.emails import EmailResult
     from sendx.resources.lists import ContactList
     from sendx.resources.members import Member
     from sendx.resources.post_categories import PostCategory
     from sendx.resources.post_tags import PostTag
     from sendx.resources.posts import Post
+    from sendx.resources.reports import CampaignReport, LinkStat
     from sendx.resources.rest_contacts import ContactRecord
     from sendx.resources.senders import Sender
     from sendx.resources.tags import Tag
@@ -32,11 +35,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncPager",
+    "Campaign",
+    "CampaignReport",
     "ContactList",
     "ContactRecord",
     "CustomField",
     "Deleted",
+    "EmailResult",
     "FieldType",
+    "LinkStat",
     "Member",
     "Message",
     "Pager",
@@ -67,6 +74,10 @@ _LAZY: dict[str, str] = {
     "PostTag": "sendx.resources.post_tags",
     "Sender": "sendx.resources.senders",
     "Member": "sendx.resources.members",
+    "Campaign": "sendx.resources.campaigns",
+    "CampaignReport": "sendx.resources.reports",
+    "LinkStat": "sendx.resources.reports",
+    "EmailResult": "sendx.resources.emails",
 }
 
 
