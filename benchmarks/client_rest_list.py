@@ -23,7 +23,7 @@ Then:
 Rounds interleave each contender with its baseline, alternating which goes first; each
 ratio is the median over rounds of the ratio within a round (see ``client_overhead.py``).
 
-Run: ``.venv/bin/python benchmarks/client_rest_list.py [--quick]`` (about 20 s).
+Run: ``.venv/bin/python benchmarks/client_rest_list.py [--quick]`` (about 30 s).
 Prints a table and writes ``benchmarks/results/client_rest_list.json``.
 """
 
