@@ -139,10 +139,6 @@ def _decode(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
         raise ApiError(400, "the request body is not valid JSON") from None
 
 
-async def _discard(message: Any) -> None:
-    """An ASGI ``send`` that sends nothing (the answer of a request dropped after)."""
-
-
 class EmulatorApp:
     """The ASGI application. All state lives in ``store`` (SQLite), ``faults`` and
     ``rules``; the instance is used from the server's event loop only."""
@@ -210,9 +206,9 @@ class EmulatorApp:
             return
         if path.startswith(REST_PREFIX):
             if outcome.drop == "after":
-                # Applied and committed as usual, then no answer: the case that makes
-                # blind retries of a send or a create dangerous.
-                await self.rest.handle(scope, receive, _discard)
+                # Applied and committed (the handler answers only then), the answer
+                # swallowed, and the connection closed instead.
+                await self.rest.handle(scope, receive, _swallow)
                 await self._drop(scope, receive)
                 return
             await self.rest.handle(scope, receive, send)
@@ -446,3 +442,8 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+async def _swallow(message: MutableMapping[str, Any]) -> None:
+    """A ``send`` that sends nothing: the answer of a request whose connection is
+    dropped after it was applied."""

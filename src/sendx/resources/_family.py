@@ -61,6 +61,7 @@ class _Base:
     _prefix: ClassVar[str]
     #: The argument that names the object, in error messages (``"tag_id"``).
     _field: ClassVar[str]
+    _names: NameCache
 
     def _ref(self, value: Any) -> Ref:
         """``value`` checked (no I/O): an id, or a name to look up."""
@@ -73,8 +74,6 @@ class _Base:
 
     def _remember(self, obj: _Named) -> None:
         self._names.remember(self._kind, obj.name, obj.id)
-
-    _names: NameCache
 
 
 class Family(_Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,11 +39,17 @@ def _answer(request: RecordedRequest) -> Reply:
 
 
 def call(
-    kind: str, server: RecordingServer, family: str, method: str, *args: Any, **kwargs: Any
-) -> RecordedRequest:
-    """``client.<family>.<method>(...)`` on a new client of ``kind`` against ``server``;
-    a list is read to its end. The one request it made."""
-    server.handler = _answer
+    kind: str,
+    server: RecordingServer,
+    family: str,
+    method: str,
+    *args: Any,
+    handler: Callable[[RecordedRequest], Reply] = _answer,
+    **kwargs: Any,
+) -> list[RecordedRequest]:
+    """``client.<family>.<method>(...)`` on a new client of ``kind`` against ``server``
+    (answering with ``handler``); a list is read to its end. The requests it made."""
+    server.handler = handler
     options: dict[str, Any] = {"rest_base_url": server.url + "/rest", "max_retries": 0}
 
     if kind == "sync":
@@ -61,8 +68,7 @@ def call(
                     await result
 
         asyncio.run(run())
-    [request] = server.requests
-    return request
+    return list(server.requests)
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -417,7 +423,33 @@ def test_the_request_on_the_wire(
     target: str,
     payload: Any,
 ) -> None:
-    request = call(kind, server, family, method, *args, **kwargs)
+    [request] = call(kind, server, family, method, *args, **kwargs)
     assert request.request_line == f"{verb} /api/v1/rest{target} HTTP/1.1"
     assert request.body == (b"" if payload is None else _json(payload))
     _headers(request)
+
+
+def test_names_are_looked_up_as_sendx_lists_them(server: RecordingServer, kind: str) -> None:
+    """A post's category and tags by name: each kind listed as SendX lists it (post
+    categories and post tags whole, without offset or limit), then the post sent with
+    their ids."""
+    category, tag = "post_category_" + A, "post_tag_" + B
+
+    def answer(request: RecordedRequest) -> Reply:
+        if request.path.endswith("/post/category"):
+            return Reply.json([{"id": category, "name": "News"}])
+        if request.path.endswith("/post/tag"):
+            return Reply.json([{"id": tag, "name": "Summer"}])
+        return _answer(request)
+
+    arguments = {"name": "p", "post_title": "P", "post_category": "News"}
+    requests = call(
+        kind, server, "posts", "create", handler=answer, included_tags=["Summer"], **arguments
+    )
+    assert [r.request_line for r in requests] == [
+        "GET /api/v1/rest/post/category HTTP/1.1",
+        "GET /api/v1/rest/post/tag HTTP/1.1",
+        "POST /api/v1/rest/post HTTP/1.1",
+    ]
+    body = {"name": "p", "postTitle": "P", "postCategory": category, "includedTags": [tag]}
+    assert requests[-1].body == _json(body)
