@@ -232,6 +232,20 @@ class SendX(_ClientBase):
     lists: _Resource[Lists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
 
+    emails: _Resource[Emails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[Events] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[Campaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[Reports] = _Resource("sendx.resources.reports", "Reports", "AsyncReports")
+    """Campaign reports (REST)."""
+
     tags: _Resource[Tags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
     """SendX's tags of contacts (REST)."""
 
@@ -268,20 +282,6 @@ class SendX(_ClientBase):
 
     members: _Resource[Members] = _Resource("sendx.resources.members", "Members", "AsyncMembers")
     """The members of the team (REST)."""
-
-    emails: _Resource[Emails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
-    """Transactional email (REST): send, send_template."""
-
-    events: _Resource[Events] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
-    """Revenue and custom events (REST)."""
-
-    campaigns: _Resource[Campaigns] = _Resource(
-        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
-    )
-    """SendX's campaigns (REST)."""
-
-    reports: _Resource[Reports] = _Resource("sendx.resources.reports", "Reports", "AsyncReports")
-    """Campaign reports (REST)."""
 
     def outbox(
         self,
@@ -390,6 +390,22 @@ class AsyncSendX(_ClientBase):
     lists: _Resource[AsyncLists] = _Resource("sendx.resources.lists", "Lists", "AsyncLists")
     """SendX's lists (REST)."""
 
+    emails: _Resource[AsyncEmails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
+    """Transactional email (REST): send, send_template."""
+
+    events: _Resource[AsyncEvents] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
+    """Revenue and custom events (REST)."""
+
+    campaigns: _Resource[AsyncCampaigns] = _Resource(
+        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
+    )
+    """SendX's campaigns (REST)."""
+
+    reports: _Resource[AsyncReports] = _Resource(
+        "sendx.resources.reports", "Reports", "AsyncReports"
+    )
+    """Campaign reports (REST)."""
+
     tags: _Resource[AsyncTags] = _Resource("sendx.resources.tags", "Tags", "AsyncTags")
     """SendX's tags of contacts (REST)."""
 
@@ -430,22 +446,6 @@ class AsyncSendX(_ClientBase):
         "sendx.resources.members", "Members", "AsyncMembers"
     )
     """The members of the team (REST)."""
-
-    emails: _Resource[AsyncEmails] = _Resource("sendx.resources.emails", "Emails", "AsyncEmails")
-    """Transactional email (REST): send, send_template."""
-
-    events: _Resource[AsyncEvents] = _Resource("sendx.resources.events", "Events", "AsyncEvents")
-    """Revenue and custom events (REST)."""
-
-    campaigns: _Resource[AsyncCampaigns] = _Resource(
-        "sendx.resources.campaigns", "Campaigns", "AsyncCampaigns"
-    )
-    """SendX's campaigns (REST)."""
-
-    reports: _Resource[AsyncReports] = _Resource(
-        "sendx.resources.reports", "Reports", "AsyncReports"
-    )
-    """Campaign reports (REST)."""
 
     def outbox(
         self,

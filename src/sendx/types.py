@@ -74,10 +74,10 @@ _LAZY: dict[str, str] = {
     "PostTag": "sendx.resources.post_tags",
     "Sender": "sendx.resources.senders",
     "Member": "sendx.resources.members",
+    "EmailResult": "sendx.resources.emails",
     "Campaign": "sendx.resources.campaigns",
     "CampaignReport": "sendx.resources.reports",
     "LinkStat": "sendx.resources.reports",
-    "EmailResult": "sendx.resources.emails",
 }
 
 

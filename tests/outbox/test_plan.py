@@ -8,6 +8,7 @@ from typing import Any
 import sendx
 from sendx.outbox._base import identify_entry, track_entry
 from sendx.outbox._calls import Entry, Merger
+from sendx.outbox._messaging import revenue_entry, send_entry
 from sendx.outbox._plan import Batch, Plan
 
 
@@ -204,3 +205,63 @@ def test_forget_drops_given_up_calls_and_keeps_the_rest_in_order() -> None:
     plan.done(flying)
     assert ids(plan.take(0)) == [2]
     assert plan.take(0) is None
+
+
+def send(to: Any, send_id: int) -> Entry:
+    entry = send_entry(from_="shop@x.io", to=to, subject="s", html_body="b")
+    entry.id = send_id
+    return entry
+
+
+def revenue(identifier: str, revenue_id: int) -> Entry:
+    entry = revenue_entry(identifier=identifier, amount=1)
+    entry.id = revenue_id
+    return entry
+
+
+def test_an_email_waits_for_each_recipients_earlier_calls_and_holds_their_later_ones() -> None:
+    """An email is sent after the calls put before it for any of its recipients (its
+    placeholders render the contact they leave), and their later calls wait for it;
+    emails to other people go at once."""
+    plan = Plan()
+    plan.add(ident("ann@x.io", 1, custom_fields={"plan": "pro"}))
+    plan.add(send(["Ann <ANN@x.io>", {"email": "bob@x.io"}, "bob@x.io"], 2))
+    plan.add(ident("ann@x.io", 3, custom_fields={"seats": "3"}))
+    plan.add(revenue("bob@x.io", 4))
+    plan.add(send("cy@x.io", 5))
+    first = plan.take(0)
+    assert ids(first) == [1]  # not folded with the identify behind the email
+    assert ids(plan.take(0)) == [5]
+    assert plan.take(0) is None  # the email waits for ann's identify
+    assert first is not None
+    plan.done(first)
+    email = plan.take(0)
+    assert ids(email) == [2]
+    assert email is not None
+    assert email.keys == ("ann@x.io", "bob@x.io")  # each recipient once
+    assert plan.take(0) is None  # ann's and bob's later calls wait for it
+    plan.done(email)
+    assert sorted(ids(plan.take(0)) + ids(plan.take(0))) == [3, 4]
+
+
+def test_an_event_follows_its_contacts_calls_named_the_same_way() -> None:
+    """Events of one contact are in order with its identifies; a contact named by id
+    is another key (the outbox cannot know an id's address)."""
+    plan = Plan()
+    plan.add(ident("ann@x.io", 1))
+    plan.add(revenue("Ann@X.io", 2))
+    plan.add(revenue("contact_" + "A" * 22, 3))
+    assert ids(plan.take(0)) == [1]
+    assert ids(plan.take(0)) == [3]
+    assert plan.take(0) is None
+
+
+def test_rest_calls_are_never_coalesced_nor_idempotent() -> None:
+    plan = Plan()
+    for number in range(3):
+        plan.add(revenue("ann@x.io", number))
+    batch = plan.take(0)
+    assert ids(batch) == [0]
+    assert batch is not None
+    assert not batch.head.idempotent
+    assert not batch.head.mergeable

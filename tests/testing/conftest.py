@@ -28,7 +28,7 @@ filterwarnings = error
 @pytest.fixture
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester with this project's warning policy and no SENDX_* from outside."""
-    for name in ("SENDX_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"):
+    for name in ("SENDX_BASE_URL", "SENDX_REST_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"):
         monkeypatch.delenv(name, raising=False)
     pytester.makeini(INNER_INI)
     return pytester

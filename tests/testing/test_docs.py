@@ -50,11 +50,11 @@ def test_the_doc_snippets_run(inner: pytest.Pytester, capsys: pytest.CaptureFixt
     for name, code in files.items():
         (inner.path / name).write_text(code)
     tests = sorted(name for name in files if name.startswith("test_"))
-    assert len(tests) == 7
+    assert len(tests) == 8
 
     result = inner.runpytest(*tests, "-rs")
     # anyio comes with the dev tools (schemathesis needs it).
-    result.assert_outcomes(passed=9, skipped=1)
+    result.assert_outcomes(passed=11, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED *test_live_example.py:*: sendx_live: runs against*"])
 
     capsys.readouterr()

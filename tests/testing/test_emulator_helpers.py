@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import unittest
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -199,3 +200,104 @@ def test_async_client_left_by_a_loop_that_ended_abruptly(emu: Emulator) -> None:
 
     assert client.finish() is None
     assert emu.async_client().finish() is None
+
+
+def test_clients_reach_both_apis_and_messages_show_what_was_sent(emu: Emulator) -> None:
+    """A client of the emulator speaks v1 and REST to the one team; ``messages`` lists
+    its mail oldest first (all, or to one address in any case), ``message`` one by id;
+    ``reset`` forgets them."""
+    assert emu.rest_base_url == emu.base_url + "/rest"
+    assert emu.target.rest_base_url == emu.rest_base_url
+    assert emu.env()["SENDX_REST_BASE_URL"] == emu.rest_base_url
+    with emu.client() as client:
+        assert client.rest_base_url == emu.rest_base_url
+        client.contacts.identify("ann@x.io", first_name="Ann")
+        first = client.emails.send(
+            from_="shop@x.io", to=["Ann <ann@x.io>", "bob@x.io"], subject="One", html_body="1"
+        )
+        [second] = client.emails.send(
+            from_="shop@x.io", to="ANN@x.io", subject="Hi {{firstName}}", html_body="2"
+        )
+    assert [m["subject"] for m in emu.messages()] == ["One", "One", "Hi Ann"]
+    to_ann = emu.messages(to="ann@X.io")
+    assert [m["id"] for m in to_ann] == [first[0].message_id, second.message_id]
+    assert to_ann[0]["to"] == {"email": "ann@x.io", "name": "Ann"}
+    assert emu.message(second.message_id) == to_ann[1]
+    assert emu.message("message_" + "A" * 22) is None
+    assert emu.wait_for_messages(2, to="ann@x.io") == to_ann
+
+    emu.reset()
+
+    assert emu.messages() == []
+
+
+def test_waiting_for_messages_that_never_come_times_out(emu: Emulator) -> None:
+    with pytest.raises(TimeoutError, match=r"0 message\(s\) captured after 0.05 s, expected 1"):
+        emu.wait_for_messages(1, timeout=0.05)
+
+
+def test_messages_page_past_the_control_planes_limit(emu: Emulator) -> None:
+    """More than one page of the control plane (1,000): every message, in order."""
+    to = [f"r{number:04}@x.io" for number in range(1000)]
+    with emu.client() as client:
+        client.emails.send(from_="shop@x.io", to=to, subject="a", html_body="a")
+        client.emails.send(from_="shop@x.io", to="last@x.io", subject="b", html_body="b")
+    found = emu.messages()
+    assert [m["to"]["email"] for m in found] == [*to, "last@x.io"]
+
+
+def _sender(emu: Emulator) -> str:
+    """A sender of the emulator's team, made over REST without the client."""
+    request = urllib.request.Request(
+        emu.rest_base_url + "/sender",
+        data=b'{"name": "News", "email": "news@x.io"}',
+        method="POST",
+        headers={"X-Team-ApiKey": emu.api_key, "Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=30) as answer:
+        return str(json.loads(answer.read())["id"])
+
+
+def test_campaigns_sent_now_and_engagement_fill_the_report(emu: Emulator) -> None:
+    """``send_campaign`` sends a draft now; ``open``, ``click``, ``bounce``, ``spam``,
+    ``unsubscribe`` and ``drop`` act on a message and answer it; the report counts
+    them and the contact's flags follow."""
+    with emu.client() as client:
+        customers = client.lists.create(name="customers")
+        for email in ("ann@x.io", "bob@x.io", "cy@x.io"):
+            client.contacts.create(email=email, lists=[customers.id])
+        sender = _sender(emu)
+        draft = client.campaigns.create(
+            name="Launch", subject="S", sender=sender, html_code="x", included_lists=["customers"]
+        )
+        assert emu.messages(campaign_id=draft.id) == []
+        assert emu.send_campaign(draft.id) == 3
+        ann, bob, cy = (
+            emu.messages(to=email)[0]["id"] for email in ("ann@x.io", "bob@x.io", "cy@x.io")
+        )
+        assert [e["type"] for e in emu.open(ann)["events"]] == ["open"]
+        clicked = emu.click(ann, "https://x.io/a")
+        assert (clicked["events"][-1]["type"], clicked["events"][-1]["url"]) == (
+            "click",
+            "https://x.io/a",
+        )
+        emu.bounce(bob)
+        emu.spam(cy)
+        emu.unsubscribe(cy)
+        emu.drop(bob)
+        report = client.reports.campaign("Launch")
+        assert client.campaigns.get(draft.id).status == 3
+        bob_contact = client.contacts.get("bob@x.io")
+        cy_contact = client.contacts.get("cy@x.io")
+    assert (report.sent_contact_count, report.opened_contact_count) == (3, 1)
+    assert (report.clicked_contact_count, report.bounce_contact_count) == (1, 1)
+    assert (report.spam_contact_count, report.unsubscribe_contact_count) == (1, 1)
+    assert (bob_contact.bounced, bob_contact.dropped) == (True, True)
+    assert (cy_contact.spam, cy_contact.unsubscribed) == (True, True)
+    with pytest.raises(EmulatorError, match="409") as raised:
+        emu.send_campaign(draft.id)  # sent already
+    assert raised.value.status == 409
+    with pytest.raises(EmulatorError) as raised:
+        emu.open("message_" + "A" * 22)
+    assert raised.value.status == 404

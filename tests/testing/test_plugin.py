@@ -61,7 +61,8 @@ def test_env_points_code_that_builds_its_own_client_at_the_emulator(sendx_env, s
 
 
 def test_env_and_defaults_are_restored_after_the_test():
-    assert not {"SENDX_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"} & set(os.environ)
+    names = {"SENDX_BASE_URL", "SENDX_REST_BASE_URL", "SENDX_API_KEY", "SENDX_TEAM_ID"}
+    assert not names & set(os.environ)
     with pytest.raises(sendx.InvalidRequestError):
         sendx.SendX()
     assert sendx.SendX("k", "t").retry == sendx.RetryPolicy()
@@ -118,6 +119,74 @@ def test_fixtures_reset_env_and_async_clients(inner: pytest.Pytester) -> None:
     result.assert_outcomes(passed=9)
 
 
+MESSAGING_IN_USE = """
+import asyncio
+import os
+
+import sendx
+
+
+def test_the_client_fixture_speaks_both_apis(sendx_client, sendx_emulator):
+    assert sendx_client.rest_base_url == sendx_emulator.rest_base_url
+    sendx_client.contacts.identify("ann@example.com", first_name="Ann")
+    [result] = sendx_client.emails.send(
+        from_="Shop <shop@example.com>",
+        to="Ann <ann@example.com>",
+        subject="Welcome, {{firstName}}",
+        html_body="<p>Hi</p>",
+    )
+    sendx_client.events.revenue(identifier="ann@example.com", amount=12.5)
+    [message] = sendx_emulator.messages(to="ann@example.com")
+    assert message["id"] == result.message_id
+    assert message["subject"] == "Welcome, Ann"
+    assert sendx_client.contacts.get("ann@example.com").ltv == 1250
+
+
+def test_messages_do_not_leak_into_the_next_test(sendx_emulator):
+    assert sendx_emulator.messages() == []
+
+
+def test_app_code_sends_through_the_environment(sendx_env, sendx_emulator):
+    assert os.environ["SENDX_REST_BASE_URL"] == sendx_emulator.rest_base_url
+    sendx_emulator.set_faults([{"path": "/api/v1/rest/send", "status": 503, "times": 1}])
+    with sendx.SendX() as client:  # as the app builds it
+        client.emails.send(
+            from_="shop@example.com", to="bob@example.com", subject="s", html_body="b"
+        )
+    assert sendx_emulator.faults() == []  # retried once, fast
+    assert len(sendx_emulator.messages(to="bob@example.com")) == 1
+
+
+def test_the_async_client_fixture_sends(async_sendx_client, sendx_emulator):
+    async def main():
+        return await async_sendx_client.emails.send(
+            from_="shop@example.com",
+            to=["a@example.com", "b@example.com"],
+            subject="s",
+            html_body="b",
+        )
+
+    results = asyncio.run(main())
+    assert [m["id"] for m in sendx_emulator.messages()] == [r.message_id for r in results]
+
+
+def test_an_outbox_send_is_waited_for(sendx_client, sendx_emulator, tmp_path):
+    outbox = sendx_client.outbox(dead_letters=tmp_path / "dead.jsonl")
+    outbox.emails.send(from_="shop@example.com", to="cy@example.com", subject="s", html_body="b")
+    [message] = sendx_emulator.wait_for_messages(1, to="cy@example.com")
+    assert message["subject"] == "s"
+    outbox.close(10)
+"""
+
+
+def test_fixtures_serve_the_rest_api_and_show_what_was_sent(inner: pytest.Pytester) -> None:
+    """The client fixtures and ``sendx_env`` point at both APIs of the emulator; a
+    test asserts on the mail the app sent, and none of it leaks to the next test."""
+    inner.makepyfile(test_messaging=MESSAGING_IN_USE)
+    result = inner.runpytest()
+    result.assert_outcomes(passed=5)
+
+
 LIVE_TESTS = """
 import pytest
 
@@ -128,6 +197,7 @@ import sendx
 def test_identify_live(sendx_client, sendx_env):
     assert sendx_env.live
     assert sendx_client.base_url == sendx_env.base_url
+    assert sendx_client.rest_base_url == sendx_env.rest_base_url
     assert sendx_client.retry == sendx.RetryPolicy()  # production keeps its backoff
     assert sendx_client.contacts.identify("live@example.com").email == "live@example.com"
 
@@ -152,7 +222,7 @@ def test_live_marker(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) ->
     skipped = inner.runpytest("-rs")
     skipped.assert_outcomes(passed=1, skipped=2)
     skipped.stdout.re_match_lines(
-        [f"SKIPPED \\[1\\] test_live.py:{line}: {re.escape(SKIP_REASON)}$" for line in (6, 14)]
+        [f"SKIPPED \\[1\\] test_live.py:{line}: {re.escape(SKIP_REASON)}$" for line in (6, 15)]
     )
 
     no_credentials = inner.runpytest("--sendx-live")

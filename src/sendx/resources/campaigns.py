@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Generator, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
 from sendx._core import Call
 from sendx._paging import AsyncPager, Pager
-from sendx._policies import Timeout
 from sendx.errors import InvalidRequestError
-from sendx.resources._names import (
-    Lookup,
-    NameCache,
-    check_names,
-    drive,
-    drive_async,
-    resolve,
-    resolve_async,
-)
+from sendx.resources._family import AsyncFamily, Family, check_bool
+from sendx.resources._names import Lookup, check_names, drive, drive_async
 from sendx.resources._rest import (
     MAX_PAGE,
     Deleted,
@@ -36,13 +28,8 @@ from sendx.resources._rest import (
     check_text,
     decoder,
     ids_of,
-    is_id,
     rest_call,
 )
-
-if TYPE_CHECKING:
-    from sendx._async import AsyncShell
-    from sendx._sync import SyncShell
 
 __all__ = [
     "CAMPAIGN_TYPES",
@@ -51,7 +38,6 @@ __all__ = [
     "CampaignType",
     "Campaigns",
     "ScheduleCondition",
-    "campaign_ref",
     "create_plan",
 ]
 
@@ -136,12 +122,6 @@ def _listed(values: Iterable[str] | None) -> list[str] | None:
     return None if values is None else list(values)
 
 
-def _flag(value: Any, field: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise InvalidRequestError(f"{field} must be True or False (got {value!r})", field=field)
-
-
 def _schedule_type(value: Any) -> int | None:
     if value is None or (value in (0, 1) and not isinstance(value, bool)):
         return value
@@ -194,8 +174,10 @@ def create_call(
         "timezone": check_text(timezone, "timezone"),
         "preferredTimezone": check_text(preferred_timezone, "preferred_timezone"),
         "preferredTimeCondition": check_text(preferred_time_condition, "preferred_time_condition"),
-        "sendInContactsTimezone": _flag(send_in_contacts_timezone, "send_in_contacts_timezone"),
-        "smartSend": _flag(smart_send, "smart_send"),
+        "sendInContactsTimezone": check_bool(
+            send_in_contacts_timezone, "send_in_contacts_timezone"
+        ),
+        "smartSend": check_bool(smart_send, "smart_send"),
         "includedSegments": ids_of(included_segments, "segment_", "included_segments"),
         "includedLists": _listed(included_lists),
         "includedTags": _listed(included_tags),
@@ -229,13 +211,6 @@ def create_plan(**arguments: Any) -> Generator[Lookup, list[str], Call[Campaign]
     return create_call(**arguments)
 
 
-def campaign_ref(value: Any) -> str | None:
-    """``value`` checked as a campaign's id or name; the id when it is one, ``None``
-    for a name (to look up)."""
-    check_text(value, "campaign_id", required=True)
-    return value if is_id(value, "campaign_") else None
-
-
 def get_call(campaign: str) -> Call[Campaign]:
     return rest_call("GET", f"/campaign/{campaign}", decoder(Campaign))
 
@@ -263,18 +238,16 @@ def page_call(campaign_type: str | None) -> Any:
     return make
 
 
-class Campaigns:
+class CampaignKind:
+    """What names a campaign: its id (with its prefix) or its name."""
+
+    _kind: ClassVar[str] = "campaign"
+    _prefix: ClassVar[str] = "campaign_"
+    _field: ClassVar[str] = "campaign_id"
+
+
+class Campaigns(CampaignKind, Family):
     """``client.campaigns``: SendX's campaigns, blocking."""
-
-    def __init__(self, shell: SyncShell, names: NameCache) -> None:
-        self._shell = shell
-        self._names = names
-
-    def _id(self, value: str) -> str:
-        found = campaign_ref(value)
-        if found is not None:
-            return found
-        return resolve(self._shell, self._names, "campaign", [value], "campaign_id")[0]
 
     def create(
         self,
@@ -327,20 +300,17 @@ class Campaigns:
             excluded_lists=excluded_lists,
             excluded_tags=excluded_tags,
         )
-        call = drive(plan, self._shell, self._names)
-        created = self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
-        self._names.remember("campaign", created.name, created.id)
+        created = self._send(drive(plan, self._shell, self._names), timeout)
+        self._remember(created)
         return created
 
     def get(self, campaign_id: str, *, timeout: TimeoutArg = None) -> Campaign:
         """The campaign with this id (or name)."""
-        call = get_call(self._id(campaign_id))
-        return self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        return self._on(self._ref(campaign_id), get_call, self._limits(timeout))
 
     def delete(self, campaign_id: str, *, timeout: TimeoutArg = None) -> Deleted:
-        """Delete a campaign (by id or name)."""
-        call = delete_call(self._id(campaign_id))
-        return self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        """Delete a campaign (by id or name); its messages stay sent."""
+        return self._delete(self._ref(campaign_id), delete_call, self._limits(timeout))
 
     def list(self, *, campaign_type: CampaignType | None = None) -> Pager[Campaign]:
         """Every campaign (``campaign_type``: only drafts, scheduled or sent ones),
@@ -349,20 +319,8 @@ class Campaigns:
         return Pager(self._shell, page_call(campaign_type), MAX_PAGE)
 
 
-class AsyncCampaigns:
+class AsyncCampaigns(CampaignKind, AsyncFamily):
     """``client.campaigns``: SendX's campaigns, for asyncio."""
-
-    def __init__(self, shell: AsyncShell, names: NameCache) -> None:
-        self._shell = shell
-        self._names = names
-
-    async def _id(self, value: str) -> str:
-        found = campaign_ref(value)
-        if found is not None:
-            return found
-        return (await resolve_async(self._shell, self._names, "campaign", [value], "campaign_id"))[
-            0
-        ]
 
     async def create(
         self,
@@ -412,20 +370,17 @@ class AsyncCampaigns:
             excluded_lists=excluded_lists,
             excluded_tags=excluded_tags,
         )
-        call = await drive_async(plan, self._shell, self._names)
-        created = await self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
-        self._names.remember("campaign", created.name, created.id)
+        created = await self._send(await drive_async(plan, self._shell, self._names), timeout)
+        self._remember(created)
         return created
 
     async def get(self, campaign_id: str, *, timeout: TimeoutArg = None) -> Campaign:
         """The campaign with this id (or name)."""
-        call = get_call(await self._id(campaign_id))
-        return await self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        return await self._on(self._ref(campaign_id), get_call, self._limits(timeout))
 
     async def delete(self, campaign_id: str, *, timeout: TimeoutArg = None) -> Deleted:
-        """Delete a campaign (by id or name)."""
-        call = delete_call(await self._id(campaign_id))
-        return await self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        """Delete a campaign (by id or name); its messages stay sent."""
+        return await self._delete(self._ref(campaign_id), delete_call, self._limits(timeout))
 
     def list(self, *, campaign_type: CampaignType | None = None) -> AsyncPager[Campaign]:
         """Every campaign (``campaign_type``: only drafts, scheduled or sent ones),

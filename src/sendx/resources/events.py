@@ -48,6 +48,13 @@ def identifier_of(value: Any, field: str = "identifier") -> str:
     its id (``contact_`` and 22 letters or digits; the prefix may be left out)."""
     if isinstance(value, str) and "@" in value:
         return check_email(value, field)
+    if isinstance(value, str) and "_" not in value and not (len(value) == 22 and value.isalnum()):
+        # Most likely an address with a typo: not echoed, it is personal data.
+        raise InvalidRequestError(
+            f"{field} must be the contact's address or its id (contact_ and 22 letters "
+            f"or digits); got {len(value)} characters and no '@'",
+            field=field,
+        )
     return check_id(value, "contact_", field)
 
 

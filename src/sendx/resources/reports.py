@@ -3,19 +3,12 @@ of a campaign's messages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import msgspec
 
 from sendx._core import Call
-from sendx._policies import Timeout
-from sendx.resources._names import NameCache, resolve, resolve_async
+from sendx.resources._family import AsyncFamily, Family
 from sendx.resources._rest import TimeoutArg, decoder, rest_call
-from sendx.resources.campaigns import campaign_ref
-
-if TYPE_CHECKING:
-    from sendx._async import AsyncShell
-    from sendx._sync import SyncShell
+from sendx.resources.campaigns import CampaignKind
 
 __all__ = ["AsyncReports", "CampaignReport", "LinkStat", "Reports"]
 
@@ -54,36 +47,17 @@ def campaign_call(campaign: str) -> Call[CampaignReport]:
     return rest_call("GET", f"/report/campaign/{campaign}", decoder(CampaignReport))
 
 
-class Reports:
+class Reports(CampaignKind, Family):
     """``client.reports``: campaign reports, blocking."""
-
-    def __init__(self, shell: SyncShell, names: NameCache) -> None:
-        self._shell = shell
-        self._names = names
 
     def campaign(self, campaign_id: str, *, timeout: TimeoutArg = None) -> CampaignReport:
         """The report of the campaign with this id (or name)."""
-        found = campaign_ref(campaign_id)
-        if found is None:
-            found = resolve(self._shell, self._names, "campaign", [campaign_id], "campaign_id")[0]
-        call = campaign_call(found)
-        return self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        return self._on(self._ref(campaign_id), campaign_call, self._limits(timeout))
 
 
-class AsyncReports:
+class AsyncReports(CampaignKind, AsyncFamily):
     """``client.reports``: campaign reports, for asyncio."""
-
-    def __init__(self, shell: AsyncShell, names: NameCache) -> None:
-        self._shell = shell
-        self._names = names
 
     async def campaign(self, campaign_id: str, *, timeout: TimeoutArg = None) -> CampaignReport:
         """The report of the campaign with this id (or name)."""
-        found = campaign_ref(campaign_id)
-        if found is None:
-            names = await resolve_async(
-                self._shell, self._names, "campaign", [campaign_id], "campaign_id"
-            )
-            found = names[0]
-        call = campaign_call(found)
-        return await self._shell.request(call, Timeout.coerce(timeout, self._shell.timeout))
+        return await self._on(self._ref(campaign_id), campaign_call, self._limits(timeout))

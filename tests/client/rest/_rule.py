@@ -70,7 +70,7 @@ STATUS_ERRORS = [
 def check_rule(
     scenario: Scenario,
     kind: str,
-    emu: Any,
+    emulator: Any,
     key: str,
     control: ControlPlane,
     path: str,
@@ -82,7 +82,7 @@ def check_rule(
     attempts: list[int] = []
     client = make_client(
         kind,
-        emu,
+        emulator,
         key,
         timeout=(5.0, 0.5),
         on_request=lambda event: attempts.append(event.attempt),
@@ -133,7 +133,7 @@ def check_status(
     status: int,
     error: type[Exception],
     kind: str,
-    emu: Any,
+    emulator: Any,
     key: str,
     control: ControlPlane,
     path: str,
@@ -141,7 +141,7 @@ def check_status(
 ) -> None:
     """SendX's error status on ``POST path`` raises ``error`` with SendX's message."""
     control.set_faults([{"path": f"/api/v1/rest{path}", "status": status}])
-    client = make_client(kind, emu, key, max_retries=0)
+    client = make_client(kind, emulator, key, max_retries=0)
     try:
         with pytest.raises(error) as raised:
             operation(client)

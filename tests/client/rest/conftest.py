@@ -5,8 +5,9 @@ first seen over REST binds a team of its own, empty, so each test starts as on a
 emulator, for a fraction of the cost. ``client`` is ``SendX`` or ``AsyncSendX``
 (each test runs with both) behind one blocking face, so that one test body serves
 both: on the async client every call is awaited on the test's event loop, and a
-``list()`` is iterated with ``async for`` one item at a time. ``make_client`` and
-:class:`Blocking` do the same for a client of another server (a recording server).
+``list()`` is iterated with ``async for`` one item at a time. ``make_client`` builds
+one with other options (hooks, timeouts, another server); ``control`` is the
+emulator's control plane seen as the test's team.
 
 The emulator needs ``sendx-client[emulator]``; without it (the client's test matrix
 installs only ``.[test]``) these tests are skipped.
@@ -18,8 +19,8 @@ import asyncio
 import hashlib
 import inspect
 import json
+import secrets
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,13 +35,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 #: A team member every team of the tests' emulator has, besides its owner.
 MEMBER = "jane.doe@example.com"
-#: Fast retries: milliseconds of backoff, so faults cost little time.
-FAST_RETRY = sendx.RetryPolicy(backoff_initial=0.001, backoff_max=0.005)
-
-
-def team_of(key: str) -> str:
-    """The team a key seen first over REST makes in the emulator (docs/emulator.md)."""
-    return "rest-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+FAST_RETRY = sendx.RetryPolicy(backoff_initial=0.002, backoff_max=0.01)
 
 
 @pytest.fixture(scope="module")
@@ -49,26 +44,6 @@ def emulator() -> Iterator[Emulator]:
     pytest.importorskip("uvicorn", reason="the emulator needs sendx-client[emulator]")
     with Emulator(members=[MEMBER]) as emu:
         yield emu
-
-
-@pytest.fixture(scope="module")
-def emu(emulator: Emulator) -> Emulator:
-    """The module's emulator (another name of ``emulator``)."""
-    return emulator
-
-
-@pytest.fixture
-def key() -> str:
-    """An API key never used before: a new team."""
-    return f"key-{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def control(emu: Any, key: str) -> Iterator[ControlPlane]:
-    """The emulator's control plane, seen as the test's team; faults cleared after."""
-    plane = ControlPlane(emu.control_url, team_of(key))
-    yield plane
-    plane.set_faults([])
 
 
 class PagerView:
@@ -120,7 +95,12 @@ class Client:
     ``(method, path)`` of every request this client sent (its ``on_request`` hook)."""
 
     def __init__(
-        self, kind: str, emulator: Emulator, key: str, loop: asyncio.AbstractEventLoop
+        self,
+        kind: str,
+        emulator: Emulator,
+        key: str,
+        loop: asyncio.AbstractEventLoop,
+        **overrides: Any,
     ) -> None:
         self.kind = kind
         self.emulator = emulator
@@ -133,6 +113,7 @@ class Client:
             "rest_base_url": self.rest_base_url,
             "retry": FAST_RETRY,
             "on_request": lambda event: self.sent.append((event.method, event.path)),
+            **overrides,
         }
         if kind == "sync":
             self.real: Any = sendx.SendX(key, **options)
@@ -162,72 +143,6 @@ class Client:
             self.loop.run_until_complete(self.real.close())
 
 
-class Blocking:
-    """An async client (or one of its resources) seen through blocking calls."""
-
-    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self._target = target
-        self._loop = loop
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if callable(value):
-
-            def call(*args: Any, **kwargs: Any) -> Any:
-                return self._finish(value(*args, **kwargs))
-
-            return call
-        if type(value).__module__.startswith("sendx."):
-            return Blocking(value, self._loop)
-        return value
-
-    def _finish(self, result: Any) -> Any:
-        if inspect.isawaitable(result):
-            return self._loop.run_until_complete(result)
-        if isinstance(result, AsyncPager):
-            return BlockingPager(result, self._loop)
-        return result
-
-
-class BlockingPager:
-    """An :class:`AsyncPager` iterated (whole) and paged through blocking calls."""
-
-    def __init__(self, pager: AsyncPager[Any], loop: asyncio.AbstractEventLoop) -> None:
-        self._pager = pager
-        self._loop = loop
-
-    def __iter__(self) -> Iterator[Any]:
-        async def collect() -> list[Any]:
-            return [item async for item in self._pager]
-
-        return iter(self._loop.run_until_complete(collect()))
-
-    def page(self, offset: int = 0, limit: int | None = None) -> list[Any]:
-        return self._loop.run_until_complete(self._pager.page(offset, limit))
-
-
-def make_client(kind: str, emu: Any, key: str, **options: Any) -> Any:
-    """A client of ``kind`` ("sync" or "async") on the emulator's REST API."""
-    settings: dict[str, Any] = {
-        "base_url": emu.base_url,
-        "rest_base_url": emu.base_url + "/rest",
-        "retry": FAST_RETRY,
-        **options,
-    }
-    if kind == "sync":
-        return sendx.SendX(key, **settings)
-    loop = asyncio.new_event_loop()
-    return Blocking(sendx.AsyncSendX(key, **settings), loop)
-
-
-def close_client(client: Any) -> None:
-    if isinstance(client, Blocking):
-        client.close()
-        client._loop.close()
-    else:
-        client.close()
-
-
 @pytest.fixture(params=["sync", "async"])
 def kind(request: pytest.FixtureRequest) -> str:
     """Each test using it runs once per client: ``SendX`` and ``AsyncSendX``."""
@@ -235,17 +150,57 @@ def kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def key() -> str:
+    """An API key never seen before: a team of its own."""
+    return f"key-{secrets.token_hex(8)}"
+
+
+def make_client(kind: str, emulator: Any, key: str, **overrides: Any) -> Client:
+    """A :class:`Client` with constructor options of its own (``emulator`` may be any
+    object with a ``base_url``); close it with :func:`close_client`."""
+    return Client(kind, emulator, key, asyncio.new_event_loop(), **overrides)
+
+
+def close_client(client: Client) -> None:
+    client.close()
+    client.loop.run_until_complete(client.loop.shutdown_asyncgens())
+    client.loop.close()
+
+
+@pytest.fixture
 def client(kind: str, emulator: Emulator, key: str) -> Iterator[Client]:
-    """A client of the test's team (its ``key``): ``SendX``, or ``AsyncSendX`` through
-    blocking calls; each test using it runs once per client."""
-    loop = asyncio.new_event_loop()
-    made = Client(kind, emulator, key, loop)
+    """Each test using it runs once per client, in a team of its own."""
+    made = make_client(kind, emulator, key)
     try:
         yield made
     finally:
-        made.close()
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
+        close_client(made)
+
+
+def team_of(key: str) -> str:
+    """The team a key seen first over REST binds in the emulator (docs/emulator.md)."""
+    return "rest-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@pytest.fixture
+def control(emulator: Emulator, key: str) -> Iterator[ControlPlane]:
+    """The emulator's control plane, seen as the test's team; faults cleared after."""
+    plane = ControlPlane(emulator.control_url, team_of(key))
+    yield plane
+    plane.set_faults([])
+
+
+def raw(emulator: Any, key: str, method: str, path: str, payload: Any = None) -> Any:
+    """A REST request made without the client (to set up what a test needs): the
+    decoded answer; ``urllib.error.HTTPError`` for a non-2xx."""
+    request = urllib.request.Request(
+        f"{emulator.base_url}/rest{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
+        method=method,
+        headers={"X-Team-ApiKey": key, "Content-Type": "application/json"},
+    )
+    with _OPENER.open(request, timeout=30) as answer:
+        return json.loads(answer.read() or b"null")
 
 
 def set_faults(emulator: Emulator, *faults: dict[str, Any]) -> None:
@@ -265,16 +220,3 @@ def faults(emulator: Emulator) -> Iterator[Any]:
     """``faults(*F)`` puts faults in force for the test; they are cleared after."""
     yield lambda *found: set_faults(emulator, *found)
     set_faults(emulator)
-
-
-def raw(emu: Any, key: str, method: str, path: str, payload: Any = None) -> Any:
-    """A REST request made without the client (to set up what a test needs): the
-    decoded answer; ``urllib.error.HTTPError`` for a non-2xx."""
-    request = urllib.request.Request(
-        f"{emu.base_url}/rest{path}",
-        data=None if payload is None else json.dumps(payload).encode(),
-        method=method,
-        headers={"X-Team-ApiKey": key, "Content-Type": "application/json"},
-    )
-    with _OPENER.open(request, timeout=30) as answer:
-        return json.loads(answer.read() or b"null")

@@ -30,26 +30,26 @@ from sendx.testing import ControlPlane
 ID = "A" * 22
 
 
-def sender(emu: Any, key: str, email: str = "news@x.io") -> str:
-    made: dict[str, Any] = raw(emu, key, "POST", "/sender", {"name": "News", "email": email})
+def sender(emulator: Any, key: str, email: str = "news@x.io") -> str:
+    made: dict[str, Any] = raw(emulator, key, "POST", "/sender", {"name": "News", "email": email})
     return str(made["id"])
 
 
-def tag(emu: Any, key: str, name: str) -> str:
-    made: dict[str, Any] = raw(emu, key, "POST", "/tag", {"name": name})
+def tag(emulator: Any, key: str, name: str) -> str:
+    made: dict[str, Any] = raw(emulator, key, "POST", "/tag", {"name": name})
     return str(made["id"])
 
 
-def draft(emu: Any, key: str, name: str, sender_id: str, **extra: Any) -> dict[str, Any]:
+def draft(emulator: Any, key: str, name: str, sender_id: str, **extra: Any) -> dict[str, Any]:
     body = {"name": name, "subject": "S", "sender": sender_id, "htmlCode": "<p>x</p>", **extra}
-    made: dict[str, Any] = raw(emu, key, "POST", "/campaign", body)
+    made: dict[str, Any] = raw(emulator, key, "POST", "/campaign", body)
     return made
 
 
 @pytest.fixture
-def news(emu: Any, key: str) -> str:
+def news(emulator: Any, key: str) -> str:
     """The id of a sender of the test's team."""
-    return sender(emu, key)
+    return sender(emulator, key)
 
 
 def test_create_a_draft_then_get_list_and_delete_it(client: Any, news: str) -> None:
@@ -115,13 +115,13 @@ def test_a_schedule_condition_schedules_it(
 
 
 def test_send_now_reaches_the_audience_named_by_names(
-    client: Any, control: ControlPlane, emu: Any, key: str, news: str
+    client: Any, control: ControlPlane, emulator: Any, key: str, news: str
 ) -> None:
     """Lists and tags by name or id; the audience is who is on an included list or has
     an included tag, less the excluded ones; one message each."""
     customers = client.lists.create(name="customers")
-    vip = tag(emu, key, "vip")
-    tag(emu, key, "churned")
+    vip = tag(emulator, key, "vip")
+    tag(emulator, key, "churned")
     client.contacts.create(email="ann@x.io", first_name="Ann", lists=["customers"])
     client.contacts.create(email="bob@x.io", tags=["vip"])
     client.contacts.create(email="cy@x.io", lists=[customers.id], tags=["churned"])
@@ -162,17 +162,33 @@ def test_unknown_names_raise_before_anything_is_made(client: Any, news: str) -> 
             call("C")
 
 
-def test_a_name_made_elsewhere_is_found(client: Any, emu: Any, key: str, news: str) -> None:
+def test_a_name_made_elsewhere_is_found(client: Any, emulator: Any, key: str, news: str) -> None:
     """A campaign the client has not seen: its name makes it list the campaigns again."""
-    made = draft(emu, key, "Made elsewhere", news)
+    made = draft(emulator, key, "Made elsewhere", news)
     assert client.campaigns.get("Made elsewhere").id == made["id"]
 
 
-def test_paging_over_several_pages(client: Any, emu: Any, key: str, news: str) -> None:
+def test_a_remembered_name_made_again_elsewhere_is_looked_up_again(
+    client: Any, emulator: Any, key: str, news: str
+) -> None:
+    """The client remembers "Weekly"; another deletes it and makes another "Weekly":
+    get, the report and delete by name reach the new one (a 404, then the name looked
+    up again), and a delete forgets the name."""
+    first = client.campaigns.create(name="Weekly", subject="S", sender=news, html_code="x")
+    raw(emulator, key, "DELETE", f"/campaign/{first.id}")
+    again = draft(emulator, key, "Weekly", news)
+    assert client.campaigns.get("Weekly").id == again["id"]
+    assert client.reports.campaign("Weekly").campaign_id == again["id"]
+    assert client.campaigns.delete("Weekly").status == "success"
+    with pytest.raises(sendx.InvalidRequestError, match="no campaign named 'Weekly'"):
+        client.campaigns.get("Weekly")
+
+
+def test_paging_over_several_pages(client: Any, emulator: Any, key: str, news: str) -> None:
     """Every campaign, oldest first, in pages of 100, lazily; one page on request; the
     type filter pages too."""
-    made = [draft(emu, key, f"c{index:03}", news)["id"] for index in range(205)]
-    scheduled = draft(emu, key, "scheduled", news, scheduleCondition="2030-01-01")["id"]
+    made = [draft(emulator, key, f"c{index:03}", news)["id"] for index in range(205)]
+    scheduled = draft(emulator, key, "scheduled", news, scheduleCondition="2030-01-01")["id"]
     assert [campaign.id for campaign in client.campaigns.list()] == [*made, scheduled]
     drafts = client.campaigns.list(campaign_type="draft")
     assert [campaign.id for campaign in drafts] == made
@@ -332,7 +348,7 @@ def test_campaign_paths_and_bodies_byte_for_byte(kind: str, key: str) -> None:
 @pytest.mark.parametrize("operation", ["create", "get", "delete", "list"])
 def test_every_error_status_raises_its_class(
     kind: str,
-    emu: Any,
+    emulator: Any,
     key: str,
     control: ControlPlane,
     status: int,
@@ -345,17 +361,17 @@ def test_every_error_status_raises_its_class(
         "delete": lambda client: client.campaigns.delete("campaign_" + ID),
         "list": lambda client: list(client.campaigns.list()),
     }
-    check_status(status, error, kind, emu, key, control, "/campaign", calls[operation])
+    check_status(status, error, kind, emulator, key, control, "/campaign", calls[operation])
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
 def test_a_create_is_retried_only_where_sendx_surely_did_not_get_it(
-    kind: str, emu: Any, key: str, control: ControlPlane, scenario: Scenario
+    kind: str, emulator: Any, key: str, control: ControlPlane, scenario: Scenario
 ) -> None:
     """A campaign sent now is never made, nor sent, twice."""
-    news = sender(emu, key)
-    vip = tag(emu, key, "vip")
-    raw(emu, key, "POST", "/contact", {"email": "ann@x.io", "tags": [vip]})
+    news = sender(emulator, key)
+    vip = tag(emulator, key, "vip")
+    raw(emulator, key, "POST", "/contact", {"email": "ann@x.io", "tags": [vip]})
 
     def create(client: Any) -> None:
         client.campaigns.create(
@@ -368,20 +384,20 @@ def test_a_create_is_retried_only_where_sendx_surely_did_not_get_it(
         )
 
     def made() -> int:
-        campaigns = raw(emu, key, "GET", "/campaign")
+        campaigns = raw(emulator, key, "GET", "/campaign")
         assert len(control.messages()) == len(campaigns)  # one contact in the audience
         return len(campaigns)
 
-    check_rule(scenario, kind, emu, key, control, "/campaign", create, made)
+    check_rule(scenario, kind, emulator, key, control, "/campaign", create, made)
 
 
 def test_reads_and_deletes_are_retried_on_a_500(
-    kind: str, emu: Any, key: str, control: ControlPlane, news: str
+    kind: str, emulator: Any, key: str, control: ControlPlane, news: str
 ) -> None:
     """Unlike a create, a get or a delete is safe to repeat."""
-    made = draft(emu, key, "C", news)
+    made = draft(emulator, key, "C", news)
     control.set_faults([{"path": "/api/v1/rest/campaign", "status": 500, "times": 2}])
-    client = make_client(kind, emu, key)
+    client = make_client(kind, emulator, key)
     try:
         assert client.campaigns.get(made["id"]).name == "C"
         control.set_faults([{"path": "/api/v1/rest/campaign", "status": 500, "times": 1}])

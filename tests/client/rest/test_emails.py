@@ -28,9 +28,9 @@ from sendx.testing import ControlPlane
 SHOP = "Shop <shop@x.io>"
 
 
-def _template(emu: Any, key: str, **values: Any) -> str:
+def _template(emulator: Any, key: str, **values: Any) -> str:
     body = {"name": "welcome", "subject": "Welcome {{firstName}}", "htmlContent": "<p>Hi</p>"}
-    template: dict[str, Any] = raw(emu, key, "POST", "/template/email", {**body, **values})
+    template: dict[str, Any] = raw(emulator, key, "POST", "/template/email", {**body, **values})
     return str(template["id"])
 
 
@@ -130,11 +130,13 @@ def test_send_to_many_with_copies_headers_and_placeholders(
 
 
 def test_send_template_renders_the_template_per_recipient(
-    client: Any, control: ControlPlane, emu: Any, key: str
+    client: Any, control: ControlPlane, emulator: Any, key: str
 ) -> None:
     """The template's bodies, this subject; the template's id with or without its
     prefix; reply-to kept."""
-    template = _template(emu, key, htmlContent="<p>Dear {{name}}</p>", textContent="Dear {{name}}")
+    template = _template(
+        emulator, key, htmlContent="<p>Dear {{name}}</p>", textContent="Dear {{name}}"
+    )
     results = client.emails.send_template(
         from_=SHOP,
         to=["Ann <ann@x.io>", {"email": "cy@x.io", "name": "Cy"}],
@@ -156,9 +158,9 @@ def test_send_template_renders_the_template_per_recipient(
 
 
 def test_send_records_a_template_it_names(
-    client: Any, control: ControlPlane, emu: Any, key: str
+    client: Any, control: ControlPlane, emulator: Any, key: str
 ) -> None:
-    template = _template(emu, key)
+    template = _template(emulator, key)
     client.emails.send(from_=SHOP, to="ann@x.io", subject="s", html_body="b", template=template)
     assert control.messages()[0]["template_id"] == template
 
@@ -369,13 +371,13 @@ def test_results_are_read_leniently(kind: str, key: str, submitted: Any, expecte
 
 @pytest.mark.parametrize(("status", "error"), STATUS_ERRORS)
 def test_every_error_status_raises_its_class(
-    kind: str, emu: Any, key: str, control: ControlPlane, status: int, error: type[Exception]
+    kind: str, emulator: Any, key: str, control: ControlPlane, status: int, error: type[Exception]
 ) -> None:
     check_status(
         status,
         error,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/send",
@@ -385,13 +387,13 @@ def test_every_error_status_raises_its_class(
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
 def test_a_send_is_retried_only_where_sendx_surely_did_not_get_it(
-    kind: str, emu: Any, key: str, control: ControlPlane, scenario: Scenario
+    kind: str, emulator: Any, key: str, control: ControlPlane, scenario: Scenario
 ) -> None:
     """Never sent twice: the emulator captured exactly one message, or none."""
     check_rule(
         scenario,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/send/email",
@@ -402,13 +404,13 @@ def test_a_send_is_retried_only_where_sendx_surely_did_not_get_it(
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
 def test_a_template_send_is_retried_only_where_sendx_surely_did_not_get_it(
-    kind: str, emu: Any, key: str, control: ControlPlane, scenario: Scenario
+    kind: str, emulator: Any, key: str, control: ControlPlane, scenario: Scenario
 ) -> None:
-    template = _template(emu, key)
+    template = _template(emulator, key)
     check_rule(
         scenario,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/send/template",

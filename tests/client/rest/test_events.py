@@ -89,7 +89,8 @@ def test_an_unknown_contact_is_not_found(
 @pytest.mark.parametrize(
     ("method", "changes", "field", "words"),
     [
-        ("revenue", {"identifier": "ann"}, "identifier", "must be an id"),
+        ("revenue", {"identifier": "ann.lee.example.com"}, "identifier", "address or its id"),
+        ("revenue", {"identifier": "tag_" + "A" * 22}, "identifier", "must be an id"),
         ("revenue", {"identifier": "ann@x"}, "identifier", "no dot"),
         ("revenue", {"identifier": None}, "identifier", "must be an id"),
         ("revenue", {"amount": "9.99"}, "amount", "must be a number"),
@@ -157,7 +158,7 @@ def test_event_bodies_byte_for_byte(kind: str, key: str) -> None:
 @pytest.mark.parametrize("method", ["revenue", "custom"])
 def test_every_error_status_raises_its_class(
     kind: str,
-    emu: Any,
+    emulator: Any,
     key: str,
     control: ControlPlane,
     status: int,
@@ -169,7 +170,7 @@ def test_every_error_status_raises_its_class(
         status,
         error,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/events",
@@ -180,10 +181,10 @@ def test_every_error_status_raises_its_class(
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
 @pytest.mark.parametrize("method", ["revenue", "custom"])
 def test_an_event_is_retried_only_where_sendx_surely_did_not_get_it(
-    kind: str, emu: Any, key: str, control: ControlPlane, scenario: Scenario, method: str
+    kind: str, emulator: Any, key: str, control: ControlPlane, scenario: Scenario, method: str
 ) -> None:
     """Never recorded twice: the emulator logged exactly one event, or none."""
-    setup_client = make_client(kind, emu, key)
+    setup_client = make_client(kind, emulator, key)
     try:
         setup_client.contacts.create(email="ann@x.io")
     finally:
@@ -192,7 +193,7 @@ def test_an_event_is_retried_only_where_sendx_surely_did_not_get_it(
     check_rule(
         scenario,
         kind,
-        emu,
+        emulator,
         key,
         control,
         f"/events/{method}",
@@ -211,3 +212,10 @@ def test_sync_and_async_events_match() -> None:
         assert inspect.signature(sync) == inspect.signature(async_)
         assert inspect.iscoroutinefunction(async_)
         assert not inspect.iscoroutinefunction(sync)
+
+
+def test_an_identifier_that_is_neither_is_not_echoed(client: Any) -> None:
+    """A typo in an address (no '@') is personal data all the same: not in the error."""
+    with pytest.raises(sendx.InvalidRequestError) as raised:
+        client.events.custom(identifier="jane.doe.example.com", name="n")
+    assert "jane" not in str(raised.value)

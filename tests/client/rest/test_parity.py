@@ -43,6 +43,10 @@ def test_every_family_is_found() -> None:
         "post_tags",
         "senders",
         "members",
+        "emails",
+        "events",
+        "campaigns",
+        "reports",
     }
 
 
@@ -105,6 +109,7 @@ CRUD = [
     "post_tags",
     "senders",
     "members",
+    "campaigns",
 ]
 
 

@@ -20,15 +20,15 @@ ID = "A" * 22
 
 
 def test_a_report_counts_the_engagement(
-    client: Any, control: ControlPlane, emu: Any, key: str
+    client: Any, control: ControlPlane, emulator: Any, key: str
 ) -> None:
-    vip = tag(emu, key, "vip")
+    vip = tag(emulator, key, "vip")
     for email in ("ann@x.io", "bob@x.io", "cy@x.io"):
-        raw(emu, key, "POST", "/contact", {"email": email, "tags": [vip]})
+        raw(emulator, key, "POST", "/contact", {"email": email, "tags": [vip]})
     made = client.campaigns.create(
         name="Launch",
         subject="S",
-        sender=sender(emu, key),
+        sender=sender(emulator, key),
         html_code="<a href='https://x.io/a'>a</a>",
         schedule_type=1,
         included_tags=["vip"],
@@ -60,8 +60,8 @@ def test_a_report_counts_the_engagement(
     )
 
 
-def test_a_drafts_report_is_all_zeros(client: Any, emu: Any, key: str) -> None:
-    made = draft(emu, key, "Draft", sender(emu, key))
+def test_a_drafts_report_is_all_zeros(client: Any, emulator: Any, key: str) -> None:
+    made = draft(emulator, key, "Draft", sender(emulator, key))
     assert client.reports.campaign(made["id"]) == CampaignReport(campaign_id=made["id"])
 
 
@@ -105,13 +105,13 @@ def test_counts_are_ints_whatever_sendx_writes(kind: str, key: str) -> None:
 
 @pytest.mark.parametrize(("status", "error"), STATUS_ERRORS)
 def test_every_error_status_raises_its_class(
-    kind: str, emu: Any, key: str, control: ControlPlane, status: int, error: type[Exception]
+    kind: str, emulator: Any, key: str, control: ControlPlane, status: int, error: type[Exception]
 ) -> None:
     check_status(
         status,
         error,
         kind,
-        emu,
+        emulator,
         key,
         control,
         "/report",
@@ -120,6 +120,13 @@ def test_every_error_status_raises_its_class(
 
 
 def test_sync_and_async_reports_match() -> None:
+    """The campaign first, positionally (as ``get`` takes an object); ``timeout`` last,
+    keyword-only."""
     sync, async_ = Reports.campaign, AsyncReports.campaign
     assert inspect.signature(sync) == inspect.signature(async_)
     assert inspect.iscoroutinefunction(async_)
+    kinds = [(p.name, p.kind) for p in inspect.signature(sync).parameters.values()][1:]
+    assert kinds == [
+        ("campaign_id", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        ("timeout", inspect.Parameter.KEYWORD_ONLY),
+    ]
