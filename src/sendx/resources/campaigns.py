@@ -156,9 +156,8 @@ def create_call(
     excluded_tags: Iterable[str] | None = None,
 ) -> Call[Campaign]:
     """``POST /campaign`` (list and tag names already resolved to ids by
-    :func:`create_plan`); not idempotent: sent
-    twice it would make two campaigns (or a 403), and a campaign sent now goes out
-    twice."""
+    :func:`create_plan`); not idempotent: sent twice it would make two campaigns (or a
+    403), and a campaign sent now would go out twice."""
     if html_code is None:
         raise InvalidRequestError("html_code is required (the campaign's HTML)", field="html_code")
     properties = {
