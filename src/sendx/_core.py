@@ -394,12 +394,16 @@ def unexpected_response_error(
         f"{content_type or 'no Content-Type'}) is not SendX's: {problem}, on attempt "
         f"{state.attempt}. A proxy, a captive portal or a wrong base URL answered in "
         "SendX's place, and SendX may or may not have applied the call, so it is not "
-        "retried; check base_url / SENDX_BASE_URL and any proxy between this machine "
-        "and SendX",
+        f"retried; check {_url_setting(call)} and any proxy between this machine and SendX",
         status=status,
         content_type=content_type,
         body=body[:1000].decode("utf-8", "replace"),
     )
+
+
+def _url_setting(call: Call[Any]) -> str:
+    """The setting that says where ``call`` went, for advice."""
+    return "rest_base_url / SENDX_REST_BASE_URL" if call.rest else "base_url / SENDX_BASE_URL"
 
 
 def after_failure(
@@ -429,9 +433,9 @@ def after_failure(
     elif kind is FailureKind.TLS:
         advice = "; check the base URL and the machine's CA certificates"
     elif kind is FailureKind.TOO_LARGE:
-        advice = "; SendX's answers are small: check base_url / SENDX_BASE_URL"
+        advice = f"; SendX's answers are small: check {_url_setting(call)}"
     else:
-        advice = "; check base_url / SENDX_BASE_URL and the network"
+        advice = f"; check {_url_setting(call)} and the network"
     error = error_class(
         f"{call.method} {call.path} failed ({kind.value}: {failure.detail}) "
         f"on attempt {state.attempt}{advice}",

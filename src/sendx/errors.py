@@ -188,7 +188,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 _ADVICE: dict[int, str] = {
-    401: " (check api_key / SENDX_API_KEY and team_id / SENDX_TEAM_ID)",
+    401: " (check api_key / SENDX_API_KEY, and for identify and track team_id / SENDX_TEAM_ID)",
     403: " (check that this API key has access to the team)",
     429: " (slow down, or raise max_retries so the client waits as asked)",
 }
