@@ -183,7 +183,7 @@ class Page:
 
 def pages() -> list[Path]:
     """README.md and every page of docs/."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def _shown(path: Path) -> str:

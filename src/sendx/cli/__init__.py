@@ -22,6 +22,11 @@ __all__ = ["main"]
 # Sub-command modules, in the order their commands appear in --help.
 _COMMANDS = (
     "sendx.cli._contacts",
+    "sendx.cli._rest_contacts",
+    "sendx.cli._catalog",
+    "sendx.cli._templates",
+    "sendx.cli._webhooks",
+    "sendx.cli._send",
     "sendx.cli._emulator",
     "sendx.cli._import",
     "sendx.cli._replay",
@@ -32,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The full ``sendx`` argument parser."""
     parser = Parser(
         prog="sendx",
-        description="The SendX toolkit: the contact API, a local emulator, bulk import.",
+        description="The SendX toolkit: the v1 contact API and the REST API, a local "
+        "emulator, bulk import.",
     )
     parser.add_argument("--version", action="version", version=f"sendx {__version__}")
     add_connection_options(parser)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from sendx._config import DEFAULT_BASE_URL
+from sendx._config import DEFAULT_BASE_URL, DEFAULT_REST_BASE_URL
 from sendx.errors import InvalidRequestError, NotFoundError, SendXError
 
 __all__ = [
@@ -53,12 +53,14 @@ class ConnectionOption:
 
 #: The connection options, defined once: the ``sendx`` parser takes them before the
 #: command and every API command after it. Each dest is a keyword of ``SendX()``,
-#: which reads the variable when the option is absent; so a new option (the REST base
-#: URL, once the client has it) is one line here.
+#: which reads the variable when the option is absent; so a new option is one line here.
 CONNECTION_OPTIONS = (
     ConnectionOption("--api-key", "KEY", "SENDX_API_KEY", "API key"),
-    ConnectionOption("--team-id", "TEAM", "SENDX_TEAM_ID", "team id"),
-    ConnectionOption("--base-url", "URL", "SENDX_BASE_URL", "API base URL", DEFAULT_BASE_URL),
+    ConnectionOption("--team-id", "TEAM", "SENDX_TEAM_ID", "team id, for identify and track"),
+    ConnectionOption("--base-url", "URL", "SENDX_BASE_URL", "v1 API base URL", DEFAULT_BASE_URL),
+    ConnectionOption(
+        "--rest-base-url", "URL", "SENDX_REST_BASE_URL", "REST API base URL", DEFAULT_REST_BASE_URL
+    ),
 )
 
 
@@ -94,33 +96,46 @@ def make_client(args: argparse.Namespace, **options: Any) -> Any:
     return SendX(**given, **options)
 
 
-def endpoint_hint(error: NotFoundError, base_url: str, *, identify: bool) -> str:
+def endpoint_hint(
+    error: NotFoundError, base_url: str, *, identify: bool = False, rest: bool = False
+) -> str:
     """What a 404 probably means when it says the endpoint is missing, not the
-    contact: for any identify (it never answers 404 for a contact), or when the body
+    object: for any identify (it never answers 404 for a contact), or when the body
     says ``no route`` (the emulator). Empty for a 404 that needs no hint (a track of
-    an unknown contact)."""
+    an unknown contact, a get of an id SendX does not have). ``rest``: ``base_url`` is
+    the REST API's (``.../api/v1/rest``), else v1's (``.../api/v1``)."""
     if not (identify or error.message.startswith("no route")):
         return ""
-    path = urlsplit(base_url).path.rstrip("/")
-    if path.endswith("/api/v1"):
-        return (
-            f"; the base URL {base_url} has no such endpoint: check --base-url / "
-            f"SENDX_BASE_URL (SendX's is {DEFAULT_BASE_URL})"
-        )
-    fixed = base_url.rstrip("/") + ("/v1" if path.endswith("/api") else "/api/v1")
-    return (
-        f"; the base URL {base_url} probably lacks /api/v1: try --base-url {fixed} "
-        "(or SENDX_BASE_URL)"
+    tail, flag, variable, default = (
+        ("/api/v1/rest", "--rest-base-url", "SENDX_REST_BASE_URL", DEFAULT_REST_BASE_URL)
+        if rest
+        else ("/api/v1", "--base-url", "SENDX_BASE_URL", DEFAULT_BASE_URL)
     )
+    path = urlsplit(base_url).path.rstrip("/")
+    if path.endswith(tail):
+        return (
+            f"; the base URL {base_url} has no such endpoint: check {flag} / "
+            f"{variable} (SendX's is {default})"
+        )
+    # The URL may end with the first segments of the path already (".../api").
+    segments = tail.split("/")[1:]
+    kept = next(
+        (n for n in range(len(segments) - 1, 0, -1) if path.endswith("/" + "/".join(segments[:n]))),
+        0,
+    )
+    fixed = base_url.rstrip("/") + "".join("/" + segment for segment in segments[kept:])
+    return f"; the base URL {base_url} probably lacks {tail}: try {flag} {fixed} (or {variable})"
 
 
 @contextlib.contextmanager
-def explain_not_found(base_url: str, *, identify: bool) -> Iterator[None]:
+def explain_not_found(
+    base_url: str, *, identify: bool = False, rest: bool = False
+) -> Iterator[None]:
     """Re-raise a :class:`NotFoundError` with :func:`endpoint_hint` added to its message."""
     try:
         yield
     except NotFoundError as exc:
-        hint = endpoint_hint(exc, base_url, identify=identify)
+        hint = endpoint_hint(exc, base_url, identify=identify, rest=rest)
         if not hint:
             raise
         raise NotFoundError(
