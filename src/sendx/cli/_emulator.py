@@ -46,7 +46,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "emulator",
         help="run a local SendX API (persistent, with automations and faults)",
-        description="Serve the SendX v1 contact API locally, with its control plane under "
+        description="Serve SendX's v1 contact API (/api/v1) and REST API (/api/v1/rest) "
+        "locally, with its control plane under "
         f"/_emulator, until SIGINT or SIGTERM. Documentation: {page('emulator.md')}",
     )
     parser.add_argument(

@@ -1,14 +1,18 @@
-"""The local SendX emulator: the v1 contact API, persistent, with automations and faults.
+"""The local SendX emulator: the v1 contact API and the REST API, persistent, with
+automations, webhooks, captured email and faults.
 
 ``from sendx.emulator import Emulator``; ``with Emulator() as emu:`` serves on a free
 loopback port (``emu.base_url``). Importing this package is cheap: the server stack
-(uvicorn) loads when an emulator starts. See ``docs/emulator.md``.
+(uvicorn) loads when an emulator starts. Documentation: ``sendx emulator --help`` names
+the page.
 
 The package is in layers, each a folder:
 
 - :mod:`~sendx.emulator.http`: the server (uvicorn on a thread), ASGI helpers and
   limits, who may call (teams and keys), fault injection;
 - :mod:`~sendx.emulator.v1`: the v1 API, identify and track, and their merge rules;
+- :mod:`~sendx.emulator.rest`: the REST API, a module per family of objects (contacts,
+  lists, tags, ..., campaigns, messages, events);
 - :mod:`~sendx.emulator.store`: the SQLite store both APIs share, its schema and
   migrations, its rows, and the group commit;
 - :mod:`~sendx.emulator.delivery`: webhooks: automation rules, payloads, signatures,
