@@ -13,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -202,7 +203,7 @@ def test_a_busy_port_keeps_an_existing_database(
     assert main(["emulator", "--port", str(busy_port), "--db", str(db)]) == 1
     assert "is in use" in capsys.readouterr().err
     assert sorted(path.name for path in tmp_path.iterdir()) == before
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         assert conn.execute("select count(*) from contacts").fetchone()[0] == 1
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -353,7 +354,7 @@ def test_a_spool_of_the_previous_version_is_delivered_and_migrated(
     dead-lettered as before; the file is then version 2, which that sendx refuses
     rather than misread."""
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.executescript(VERSION_1)
         db.executemany(
             "INSERT INTO calls (kind, email, new_email, body, flags, ref) VALUES (?,?,?,?,?,?)",
@@ -371,14 +372,14 @@ def test_a_spool_of_the_previous_version_is_delivered_and_migrated(
     assert ControlPlane(emu.control_url, team).contact("old@x.io").tags == ["a", "b"]
     [line] = dead_lines(tmp_path / "dead.jsonl")
     assert (line["kind"], line["email"]) == ("identify", "n@x.io")
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     db.close()
 
 
 def test_a_spool_of_a_newer_version_is_refused(client: sendx.SendX, tmp_path: pathlib.Path) -> None:
     path = tmp_path / "new.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.executescript(VERSION_1.replace("user_version = 1", "user_version = 3"))
     db.close()
     with pytest.raises(sendx.InvalidRequestError, match="schema version 3, this sendx knows 2"):
@@ -411,7 +412,7 @@ def test_rest_calls_survive_in_the_spool(
     ]
     assert uncertain == []
     assert not any(entry.idempotent for entry in ready)
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert [row[0] for row in db.execute("SELECT kind FROM calls ORDER BY id")] == [2, 3, 4, 5]
     db.close()
     with sendx.SendX(

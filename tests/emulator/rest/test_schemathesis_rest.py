@@ -16,6 +16,7 @@ ids the team has, so a request it allows may rightly be a 400 (see
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -57,6 +58,22 @@ NOT_SEEN_AS_DELETED = {
         " count a DELETE of the contact as its removal"
     ),
 }
+
+
+#: The first schemathesis whose stateful phase ends on this document. Python 3.10 has
+#: no newer release than 4.30, whose stateful phase runs on for many minutes (busy in
+#: hypothesis' state machine, not waiting on the emulator); there the run keeps the
+#: coverage and fuzzing phases, and the other interpreters of the matrix run all three.
+STATEFUL_SINCE = (4, 32)
+
+
+def _phases() -> str:
+    """The phases that this interpreter's schemathesis runs to an end."""
+    release = importlib.metadata.version("schemathesis").split(".")
+    major, minor = (int("".join(c for c in part if c.isdigit()) or 0) for part in release[:2])
+    if (major, minor) >= STATEFUL_SINCE:
+        return "coverage,fuzzing,stateful"
+    return "coverage,fuzzing"
 
 
 #: How the emulator refuses a request the document forbids: schemathesis' list, and
@@ -150,7 +167,8 @@ def test_the_document_describes_every_rest_route(emulator: Emulator) -> None:
 
 @pytest.mark.timeout(600)
 def test_schemathesis_finds_nothing(emulator: Emulator, tmp_path: Path) -> None:
-    """schemathesis, every check, coverage, fuzzing and stateful phases: no 5xx, every
+    """schemathesis, every check, coverage, fuzzing and stateful phases (see
+    :data:`STATEFUL_SINCE`): no 5xx, every
     answer as documented, invalid requests refused, valid ones accepted (but where
     the document cannot know the team's ids), keys enforced, a deleted object gone
     and a created one there."""
@@ -165,7 +183,7 @@ def test_schemathesis_finds_nothing(emulator: Emulator, tmp_path: Path) -> None:
         "--include-path-regex",
         f"^{REST_PREFIX}/",
         "--phases",
-        "coverage,fuzzing,stateful",
+        _phases(),
         "--workers",
         "1",
         "--no-color",
