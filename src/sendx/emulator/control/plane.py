@@ -32,7 +32,7 @@ from sendx.emulator.http.asgi import (
     respond,
 )
 from sendx.emulator.http.faults import FaultError, parse_faults
-from sendx.emulator.http.guard import is_json, not_json, origin_refused
+from sendx.emulator.http.guard import write_refusal
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -109,7 +109,7 @@ class Control:
                 await respond(send, 404, no_route(scope["path"]))
             return
         if method != "GET":
-            refusal = self._refuse_write(scope)
+            refusal = write_refusal(self._app.guard, scope)
             if refusal is not None:
                 await answer_and_close(scope, receive, send, *refusal)
                 return
@@ -133,24 +133,6 @@ class Control:
             await respond(send, exc.status, error_body(exc.status, exc.message))
             return
         await respond(send, status, payload if isinstance(payload, bytes) else _encode(payload))
-
-    def _refuse_write(self, scope: Scope) -> tuple[int, bytes] | None:
-        """403 for a write from another origin, 415 for one that is not JSON: a web
-        page can send neither without a preflight the emulator never grants."""
-        host = origin = content_type = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = value
-            elif name == b"content-type":
-                content_type = value
-            elif name == b"host":
-                host = value
-        guard = self._app.guard
-        if origin is not None and not guard.same_origin(origin, host):
-            return 403, origin_refused(origin, guard.own_origin)
-        if not is_json(content_type):
-            return 415, not_json(content_type)
-        return None
 
     def _commit_waiting(self) -> None:
         """Commit the group of API requests waiting for its commit, so that a read
