@@ -147,6 +147,9 @@ def test_openapi_describes_every_route_and_answer(api: Api, emu: Emulator) -> No
                 "messages/{id}",
                 "messages/{id}/events",
                 "campaigns/{id}/send",
+                "overview",
+                "timeline",
+                "stream",
             )
         ),
     }
