@@ -30,6 +30,16 @@ function text(value) {
   return value === null || value === undefined || value === "" ? "—" : String(value);
 }
 
+// A time as a person reads it (to the second, UTC); the exact value in its tooltip.
+function when(iso) {
+  if (!iso) return "—";
+  return el("time", { datetime: iso, title: iso, class: "nowrap" }, String(iso).replace("T", " ").replace(/\.\d+Z$/, "Z"));
+}
+
+function short(value) {
+  return el("span", { class: "nowrap" }, text(value));
+}
+
 function link(href, label) {
   return el("a", { href }, text(label));
 }
@@ -167,7 +177,7 @@ async function home() {
     el(
       "form",
       { role: "search", onsubmit: (e) => e.preventDefault() },
-      el("label", { for: "search" }, "Search contacts by email or name "),
+      el("label", { for: "search" }, "Search contacts by email or name"),
       search,
     ),
     el(
@@ -195,8 +205,8 @@ async function home() {
           link(contactHref(c.team_id, c.email), c.email),
           text([c.first_name, c.last_name].filter(Boolean).join(" ")),
           chips(c.tags),
-          ...(all ? [c.team_id] : []),
-          text(c.updated),
+          ...(all ? [short(c.team_id)] : []),
+          when(c.updated),
         ]),
         state.query ? "No contact matches." : "No contacts yet.",
       ),
@@ -208,8 +218,8 @@ async function home() {
         data.messages.map((m) => [
           link(messageHref(m.id), m.subject || "(no subject)"),
           address(m.to),
-          ...(all ? [m.team_id] : []),
-          text(m.at),
+          ...(all ? [short(m.team_id)] : []),
+          when(m.at),
           messageState(m.events),
         ]),
         "No messages yet.",
@@ -256,7 +266,7 @@ async function contact(team, email) {
       el("h2", {}, "Custom fields"),
       table("Custom fields", ["Field", "Value"], Object.entries(c.custom_fields), "No custom fields."),
       el("h2", {}, "Timeline"),
-      table("Timeline", ["At", "Kind", "What", "Detail"], timeline.map((t) => [text(t.at), t.kind, t.what, t.detail]), "Nothing yet."),
+      table("Timeline", ["At", "Kind", "What", "Detail"], timeline.map((t) => [when(t.at), t.kind, t.what, t.detail]), "Nothing yet."),
     );
   };
 }
@@ -357,7 +367,7 @@ async function events() {
         table(
           "Events",
           ["Id", "At", "Team", "Type", "Contact", "Detail"],
-          rows.map(([team, e]) => [String(e.id), text(e.at), team, e.type, link(contactHref(team, e.email), e.email), eventDetail(e)]),
+          rows.map(([team, e]) => [String(e.id), when(e.at), short(team), e.type, link(contactHref(team, e.email), e.email), eventDetail(e)]),
           "No events yet.",
         ),
       );
