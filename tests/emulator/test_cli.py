@@ -268,6 +268,8 @@ def test_ctrl_c_with_the_web_page_open_stops_at_once() -> None:
     process, line = _start("--quiet")
     try:
         root = line.split()[2].removesuffix("/api/v1")
+        assert process.stdout is not None
+        assert process.stdout.readline() == f"sendx emulator: the web page: {root}/#/\n"
         port = int(root.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(f"GET /_emulator/stream HTTP/1.1\r\nHost: {root[7:]}\r\n\r\n".encode())

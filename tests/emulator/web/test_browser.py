@@ -172,8 +172,9 @@ def test_the_engagement_buttons_change_the_message(page: Any, app: SendX, emu: E
     page.get_by_label("Link to click").fill("https://shop.example/sale")
     page.get_by_role("button", name="Simulate click").click()
     expect(state).to_have_text("open, click")
-    for kind in ("bounce", "spam", "unsubscribe"):
+    for kind in ("bounce", "spam", "unsubscribe"):  # one after the other: in this order
         page.get_by_role("button", name=f"Simulate {kind}").click()
+        expect(state).to_have_text(re.compile(f"{kind}$"))
     expect(state).to_have_text("open, click, bounce, spam, unsubscribe")
     events = ControlPlane(emu.control_url, TEAM).message(message_id)["events"]  # type: ignore[index]
     assert [e.get("url") for e in events if e["type"] == "click"] == ["https://shop.example/sale"]
@@ -280,6 +281,7 @@ def test_the_page_is_usable_with_the_keyboard(page: Any, app: SendX, emu: Emulat
     app.contacts.identify(email="jo@example.com")
     page.goto(emu.page_url())
     expect(page.locator("#contacts tbody tr")).to_have_count(1)
+    expect(page.locator("#live")).to_have_text("Live")
     focused = "document.activeElement.id || document.activeElement.textContent"
     expect(page.locator("h1")).to_be_focused()  # where a view starts
     reached = []
@@ -290,6 +292,9 @@ def test_the_page_is_usable_with_the_keyboard(page: Any, app: SendX, emu: Emulat
             break
     assert {"Events", "Faults and rules", "team", "search"} <= set(reached), reached
     assert reached[-1] == "jo@example.com", reached
+    app.contacts.identify(email="kai@example.com")  # a live update keeps the focus
+    expect(page.locator("#contacts tbody tr")).to_have_count(2)
+    expect(page.get_by_role("link", name="jo@example.com")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(emu.page_url(TEAM, contact="jo@example.com"))
     expect(page.locator("h1")).to_be_focused()

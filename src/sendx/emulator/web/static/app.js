@@ -519,6 +519,19 @@ async function loadTeams() {
   }
 }
 
+// A refetch replaces what the view shows: the keyboard's place is found again in the
+// new content (by id, link or button), so that live updates never lose it.
+async function keepingFocus(refresh) {
+  const before = document.activeElement;
+  const key = before && before !== document.body
+    ? [["id", before.id], ["href", before.getAttribute("href")], ["data-kind", before.dataset.kind]].find(([, v]) => v)
+    : null;
+  await refresh();
+  if (!key || document.contains(before)) return;
+  const again = [...document.querySelectorAll(`main [${key[0]}]`)].find((n) => n.getAttribute(key[0]) === key[1]);
+  if (again) again.focus({ preventScroll: true });
+}
+
 // One stream while the page is open; the browser reconnects it after a break. Each
 // change event (one per burst of API calls) makes the view fetch what it shows again.
 function connect() {
@@ -536,7 +549,7 @@ function connect() {
     try {
       do {
         again = false;
-        if (state.refresh) await state.refresh();
+        if (state.refresh) await keepingFocus(state.refresh);
       } while (again);
     } finally {
       busy = false;
