@@ -52,8 +52,15 @@ def page(browser: Any, emu: Emulator) -> Iterator[Any]:
     tab = context.new_page()
     tab.dialogs = []
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    errors: list[str] = []  # the page's own: script errors and policy violations
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield tab
     context.close()
+    # A message's HTML may name images that are not there, and its scripts are blocked
+    # (the point of the sandbox); nothing else may fail.
+    expected = ("Failed to load resource", "Blocked script execution in 'about:srcdoc'")
+    assert [e for e in errors if not e.startswith(expected)] == []
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import socket
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import urllib3
@@ -74,11 +75,16 @@ def test_the_page_is_served_with_a_strict_policy(emu: Emulator) -> None:
     scripts.feed(body.decode())
     assert scripts.inline == []
     assert scripts.sources == ["/static/app.js"]
-    for path, kind in (("/static/app.js", "text/javascript"), ("/static/app.css", "text/css")):
-        status, headers, body = _get(emu, path)
-        assert (status, headers["content-type"].split(";")[0]) == (200, kind)
+    static = Path(__file__).resolve().parents[3] / "src/sendx/emulator/web/static"
+    names = sorted(path.name for path in static.iterdir() if path.name != "index.html")
+    assert {"app.js", "app.css", "dom.js"} <= set(names)
+    for name in names:
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        status, headers, body = _get(emu, f"/static/{name}")
+        assert (status, headers["content-type"].split(";")[0]) == (200, kind), name
         assert headers["x-content-type-options"] == "nosniff"
-        assert b"innerHTML" not in body  # every value goes in as text
+        assert b"innerHTML" not in body  # values go in as text only
+        assert b"insertAdjacentHTML" not in body
     with urllib3.PoolManager(retries=False) as http:
         head = http.request("HEAD", emu.root_url + "/static/app.js")
     assert (head.status, head.data) == (200, b"")

@@ -1,11 +1,12 @@
 """The page itself: ``GET /`` and ``GET /static/<file>``, files of this package.
 
-No build step and no CDN: the HTML, script and style sheet are plain files under
-``static/``, read once and served from memory. Every answer carries a Content Security
-Policy that lets the page load only what the emulator serves and run no inline script,
-``nosniff``, and a refusal to be framed (a page elsewhere cannot overlay it to trick a
-click on its buttons). Inline *styles* are allowed: a captured message's HTML, shown in
-a sandboxed ``srcdoc`` frame, inherits this policy, and emails are styled inline.
+No build step and no CDN: the HTML, the script (ES modules) and the style sheet are
+plain files under ``static/``, read once and served from memory. Every answer carries a
+Content Security Policy that lets the page load only what the emulator serves and run
+no inline script, ``nosniff``, and a refusal to be framed (a page elsewhere cannot
+overlay it to trick a click on its buttons). Inline *styles* are allowed: a captured
+message's HTML, shown in a sandboxed ``srcdoc`` frame, inherits this policy, and emails
+are styled inline.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+# The script is ES modules, one idea each (app.js imports the others).
+_SCRIPTS = ("app", "api", "dom", "teams", "views", "message", "settings")
 _FILES = {
     "/": ("index.html", b"text/html; charset=utf-8"),
-    "/static/app.js": ("app.js", b"text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", b"text/css; charset=utf-8"),
+    **{f"/static/{n}.js": (f"{n}.js", b"text/javascript; charset=utf-8") for n in _SCRIPTS},
 }
 _HEADERS = [
     (b"content-security-policy", CSP.encode()),
