@@ -240,6 +240,12 @@ def test_the_stream_announces_each_burst_of_changes(emu: Emulator) -> None:
         assert later >= first + 10  # one commit each, told in fewer events
 
 
+def test_the_stream_is_read_only(emu: Emulator) -> None:
+    """Only GET opens a stream."""
+    status, headers, _ = _get(emu, "/_emulator/stream", method="DELETE")
+    assert (status, headers["allow"]) == (405, "GET")
+
+
 def test_the_stream_headers(emu: Emulator) -> None:
     """An event stream, never cached, never sniffed."""
     with _open_stream(emu) as sock:
