@@ -55,6 +55,17 @@ def test_the_wheel_ships_the_docs_and_the_links(wheel: Path) -> None:
     assert "Project-URL: SendX API documentation, https://docs.sendx.io" in text
 
 
+def test_the_wheel_ships_the_web_page(wheel: Path) -> None:
+    """The emulator's web page is files of the package (no build step, no CDN): the
+    wheel has every one of them."""
+    static = ROOT / "src" / "sendx" / "emulator" / "web" / "static"
+    files = sorted(path.name for path in static.iterdir())
+    assert {"index.html", "app.js", "app.css"} <= set(files)
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {f"sendx/emulator/web/static/{name}" for name in files} <= names
+
+
 def test_the_installed_help_points_at_the_shipped_page(wheel: Path, tmp_path: Path) -> None:
     """``sendx emulator --help`` run from the installed wheel names the page inside it,
     a file that is there."""

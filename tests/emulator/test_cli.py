@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -260,3 +261,30 @@ def test_a_bad_allow_host_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     """A URL or a host with its port is not a host name: exit 2, saying why."""
     assert main(["emulator", "--allow-host", "http://emulator.internal"]) == 2
     assert "'http://emulator.internal' is not a host name" in capsys.readouterr().err
+
+
+def test_ctrl_c_with_the_web_page_open_stops_at_once() -> None:
+    """A page left open keeps a live stream; Ctrl-C still stops the emulator at once
+    (uvicorn would wait for the stream, then give up after its grace period)."""
+    process, line = _start("--quiet")
+    try:
+        root = line.split()[2].removesuffix("/api/v1")
+        assert process.stdout is not None
+        assert process.stdout.readline() == f"sendx emulator: the web page: {root}/#/\n"
+        port = int(root.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(f"GET /_emulator/stream HTTP/1.1\r\nHost: {root[7:]}\r\n\r\n".encode())
+            seen = b""
+            while b"event: change" not in seen:
+                chunk = sock.recv(65536)
+                assert chunk, seen
+                seen += chunk
+            started = time.monotonic()
+            code, err = _stop(process, signal.SIGINT)
+            assert time.monotonic() - started < 4.0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert code == 0
+    assert "stopped" in err

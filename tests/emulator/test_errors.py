@@ -190,11 +190,12 @@ def test_fixed_teams_accept_only_their_pairs(http: urllib3.PoolManager) -> None:
 
 
 def test_unknown_route_is_404_and_wrong_method_405(api: Api, emu: Emulator) -> None:
-    """Unknown paths get 404; GET on an API endpoint gets 405 with Allow: POST."""
+    """Unknown paths get 404; GET on an API endpoint gets 405 with Allow: POST (``/``
+    is the web page's: tests/emulator/web)."""
     for path in (
         "/api/v1/contact/delete",
         "/api/v2/contact/identify",
-        "/",
+        "/index.html",
         "/api/v1/contact/identify/",
     ):
         response = api.http.request("POST", f"http://127.0.0.1:{emu.port}{path}")

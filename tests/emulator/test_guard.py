@@ -319,3 +319,60 @@ def test_emulator_checks_allow_hosts_when_built() -> None:
     bad: Any = ["http://x"]
     with pytest.raises(ValueError, match="'http://x' is not a host name"):
         Emulator(allow_hosts=bad)
+
+
+# -- the captured-mail writes: guarded as the others --------------------------------------
+
+
+def _sent_message(emu: Emulator, http: urllib3.PoolManager) -> str:
+    """A message sent over REST (its team bound by the key); its id."""
+    body = {
+        "from": {"email": "shop@x.io"},
+        "to": [{"email": "a@x.io"}],
+        "subject": "Hi",
+        "htmlBody": "<p>hi</p>",
+    }
+    answer = http.request(
+        "POST",
+        emu.root_url + "/api/v1/rest/send/email",
+        body=json.dumps(body).encode(),
+        headers={"X-Team-ApiKey": KEY, "Content-Type": "application/json"},
+    )
+    assert answer.status == 200, answer.data
+    return str(json.loads(answer.data)[0]["messageId"])
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ("Content-Type: text/plain\r\n", 415),
+        ("", 415),
+        (f"Origin: https://attacker.example\r\n{JSON}", 403),
+    ],
+)
+def test_engagement_and_campaign_sends_are_guarded(
+    api: Api, emu: Emulator, http: urllib3.PoolManager, headers: str, status: int
+) -> None:
+    """``POST /messages/{id}/events`` and ``POST /campaigns/{id}/send`` are writes: a
+    page elsewhere can neither simulate engagement nor send a campaign."""
+    message_id = _sent_message(emu, http)
+    host = f"127.0.0.1:{emu.port}"
+    body = b'{"type": "unsubscribe"}'
+    engage = f"/_emulator/messages/{message_id}/events"
+    answer = _request(emu, "POST", engage, host=host, headers=headers, body=body)
+    assert answer.status == status, answer.body
+    assert api.control("GET", f"/messages/{message_id}")[1]["events"] == []
+    campaign = "/_emulator/campaigns/campaign_" + "a" * 22 + f"/send?team_id={TEAM}"
+    answer = _request(emu, "POST", campaign, host=host, headers=headers)
+    assert answer.status == status, answer.body
+    done = _request(emu, "POST", engage, host=host, headers=JSON, body=body)
+    assert done.status == 200
+
+
+def test_a_campaign_send_takes_no_body(api: Api, emu: Emulator) -> None:
+    """As reset, a body other than {} is refused rather than ignored."""
+    path = "/campaigns/campaign_" + "a" * 22 + "/send"
+    status, answer = api.control("POST", path, {"team": "x"}, team_id=TEAM)
+    assert status == 400
+    assert answer["message"] == "sending a campaign takes no body (or {})"
+    assert api.control("POST", path, {}, team_id=TEAM)[0] == 404

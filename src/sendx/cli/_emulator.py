@@ -176,6 +176,7 @@ def _run(args: argparse.Namespace) -> int:
             return 1
         accepted = ", ".join(sorted(teams)) if teams else "any team id (bound to its first API key)"
         print(f"sendx emulator: {emulator.base_url} (teams: {accepted})", flush=True)
+        print(f"sendx emulator: the web page: {emulator.page_url()}", flush=True)
         if not _is_loopback(args.host):
             print(
                 f"sendx emulator: warning: listening on {args.host}, beyond this machine; "

@@ -18,7 +18,8 @@ The package is in layers, each a folder:
 - :mod:`~sendx.emulator.delivery`: webhooks: automation rules, payloads, signatures,
   retries and the delivery record;
 - :mod:`~sendx.emulator.control`: the ``/_emulator`` control plane and the OpenAPI
-  document.
+  document;
+- :mod:`~sendx.emulator.web`: the web page at ``/``, its reads and its live stream.
 
 :mod:`sendx.emulator.app` ties them together: one ASGI application.
 """

@@ -175,7 +175,16 @@ class EmulatorApp:
         self.latency_s = latency_ms / 1000.0
         self.members = tuple(members)
         """The team members every team has besides its owner (their addresses)."""
-        self.groups = GroupCommit(store, auth)
+        from sendx.emulator.web.assets import Assets
+        from sendx.emulator.web.changes import ChangeFeed
+        from sendx.emulator.web.stream import Streams
+
+        self.changes = ChangeFeed()
+        """Bumped by every commit and control-plane write; the page's stream waits on it."""
+        self.streams = Streams(self.changes, self.guard)
+        self.page = Assets()
+        deliveries.on_change = self.changes.bump_threadsafe
+        self.groups = GroupCommit(store, auth, on_commit=self.changes.bump)
         self._queries: dict[bytes, dict[str, str]] = {}
         self._abort = abort
         self.control = Control(self)
@@ -199,6 +208,9 @@ class EmulatorApp:
         path: str = scope["path"]
         if path.startswith("/_emulator"):
             await self.control.handle(scope, receive, send)
+            return
+        if path == "/" or path.startswith("/static/"):  # the web page, never faulted
+            await self.page.handle(scope, receive, send)
             return
         method: str = scope["method"]
         outcome = self.faults.decide(method, path) if self.faults else NO_FAULT

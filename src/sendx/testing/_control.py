@@ -53,6 +53,14 @@ class ControlPlane:
         self.team_id = team_id
         self.timeout = timeout
 
+    def page_url(self, *, contact: str | None = None, message: str | None = None) -> str:
+        """The emulator's web page for this team, or for one of its contacts (by
+        email) or one message: a link to print in a test's failure message."""
+        from sendx.emulator.web.links import page_link
+
+        root = self.control_url.removesuffix("/_emulator")
+        return page_link(root, None if message else self.team_id, contact=contact, message=message)
+
     def __repr__(self) -> str:
         return f"ControlPlane({self.control_url!r}, team_id={self.team_id!r})"
 

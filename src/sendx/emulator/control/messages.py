@@ -8,6 +8,10 @@
   (:mod:`sendx.emulator.rest.engagement`); answers the message;
 - ``POST /campaigns/{id}/send?team_id=T``: send a draft or scheduled campaign now.
 
+Both writes are guarded as every control-plane write is
+(:func:`sendx.emulator.http.guard.write_refusal`): JSON only (415), and no foreign
+``Origin`` (403).
+
 Errors have the control plane's shape, ``{"status": "<code>", "message": ...}``.
 """
 
@@ -27,11 +31,13 @@ from sendx.emulator.http.asgi import (
     Scope,
     Send,
     TooLarge,
+    answer_and_close,
     error_body,
     parse_query,
     read_body,
     respond,
 )
+from sendx.emulator.http.guard import write_refusal
 from sendx.emulator.rest.campaigns import DRAFT, SCHEDULED, send_now, sender_of
 from sendx.emulator.rest.engagement import KINDS, engage
 from sendx.emulator.rest.mail import message_wire
@@ -84,6 +90,11 @@ class MessageControl:
         method = scope["method"]
         try:
             handler, identifier = self._route(scope["path"], method, path)
+            if method == "POST":  # a write: the same guard as the plane's others
+                refusal = write_refusal(self._app.guard, scope)
+                if refusal is not None:
+                    await answer_and_close(scope, receive, send, *refusal)
+                    return
             if len(scope["query_string"]) > MAX_QUERY:
                 raise _Fail(414, f"the query string is over {MAX_QUERY} bytes")
             try:
@@ -197,6 +208,9 @@ class MessageControl:
         self, identifier: str, query: dict[str, str], body: bytes
     ) -> tuple[int, Any]:
         team = self._team(query)
+        if body.strip() and _decoded(body) != {}:
+            # As reset: a body is refused rather than ignored, so no one thinks it counts.
+            raise _Fail(400, "sending a campaign takes no body (or {})")
         self._commit_waiting()
         store = self._app.store
         campaign = None if team is None else store.objects.get(team.pk, "campaign", identifier)
@@ -210,6 +224,13 @@ class MessageControl:
         sent, count = send_now(store, team.pk, campaign, sender, now_iso())
         await self._commit_mine()
         return 200, {"campaign": sent, "messages": count}
+
+
+def _decoded(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        raise _Fail(400, "the request body is not valid JSON") from None
 
 
 def _integer(query: dict[str, str], name: str, default: int, low: int, high: int) -> int:

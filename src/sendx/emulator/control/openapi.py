@@ -15,6 +15,7 @@ from typing import Any
 
 from sendx.emulator.control.openapi_email import email_schema
 from sendx.emulator.control.openapi_messages import message_paths
+from sendx.emulator.control.openapi_page import PAGE_SCHEMAS, page_paths
 from sendx.emulator.control.openapi_rest import SECURITY_SCHEMES, rest_paths, rest_schemas
 from sendx.emulator.control.openapi_schemas import SCHEMAS, ref
 
@@ -240,6 +241,7 @@ def _control_paths() -> dict[str, Any]:
             }
         },
         **message_paths(),
+        **page_paths(),
         "/_emulator/rules": _document_paths("rules", "Rules"),
         "/_emulator/faults": _document_paths("faults", "Faults"),
         "/_emulator/openapi.json": {
@@ -291,7 +293,7 @@ def document() -> dict[str, Any]:
         },
         "paths": {**_api_paths(), **rest_paths(), **_control_paths()},
         "components": {
-            "schemas": {**SCHEMAS, **rest_schemas()},
+            "schemas": {**SCHEMAS, **rest_schemas(), **PAGE_SCHEMAS},
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

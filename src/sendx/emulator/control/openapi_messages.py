@@ -142,6 +142,13 @@ def message_paths() -> dict[str, Any]:
     team = _param("query", "team_id", "The team's id.", True, minLength=1)
     identifier = _param("path", "id", "The message's id.", True, pattern=_ID["pattern"])
     too_long = {"414": _error("The query string is over 8 KiB.")}
+    refused = {
+        "403": _error(
+            "The Host is not allowed, or the Origin header is present and is not the "
+            "emulator's own (http://HOST:PORT)."
+        ),
+        "415": _error("The Content-Type is not application/json (a body or not)."),
+    }
     return {
         "/_emulator/messages": {
             "get": {
@@ -200,6 +207,7 @@ def message_paths() -> dict[str, Any]:
                     "404": _error("No such message."),
                     "413": _error("The body is over 1 MiB."),
                     **too_long,
+                    **refused,
                 },
             }
         },
@@ -211,13 +219,20 @@ def message_paths() -> dict[str, Any]:
                     _param("path", "id", "The campaign's id.", True, pattern=_CAMPAIGN),
                     team,
                 ],
+                "requestBody": {
+                    "required": True,
+                    "description": "Empty, or {}. Either way the request says "
+                    "Content-Type: application/json.",
+                    "content": {_JSON: {"schema": _ref("ResetRequest")}},
+                },
                 "responses": {
                     "200": _answer("The campaign, sent, and its messages.", "CampaignSent"),
-                    "400": _error("team_id is missing."),
+                    "400": _error("team_id is missing, or the body is other than {}."),
                     "404": _error("The team has no such campaign."),
                     "409": _error("The campaign was sent already, or its sender is gone."),
                     "413": _error("The body is over 1 MiB."),
                     **too_long,
+                    **refused,
                 },
             }
         },

@@ -213,6 +213,10 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": _or_null("integer")},
             "error": {"type": _or_null("string")},
             "duration_ms": {"type": "number", "minimum": 0},
+            "response": {
+                "type": _or_null("string"),
+                "description": "The first 2 KiB of the receiver's answer, if any.",
+            },
         },
     },
     "Delivery": {
@@ -239,6 +243,17 @@ SCHEMAS: dict[str, Any] = {
             "webhook": {"type": "string"},
             "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
             "attempts": {"type": "array", "items": ref("Attempt")},
+            "request": {
+                "type": "object",
+                "description": "What each attempt sends.",
+                "required": ["method", "url", "headers", "body"],
+                "properties": {
+                    "method": {"const": "POST"},
+                    "url": {"type": "string"},
+                    "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "body": {"type": "string"},
+                },
+            },
         },
     },
     "WebhookList": {

@@ -3,7 +3,9 @@
 ``GET /health``; ``POST /reset`` (all, or ``?team_id=``); ``GET /contacts?team_id=T
 [&email=E]``; ``GET /events?team_id=T[&after=ID]``; ``GET /deliveries[?team_id=T]``;
 ``GET|PUT /rules``; ``GET|PUT /faults``; ``GET /openapi.json``; the captured mail
-(``/messages``, ``/campaigns/{id}/send``: :mod:`sendx.emulator.control.messages`).
+(``/messages``, ``/campaigns/{id}/send``: :mod:`sendx.emulator.control.messages`);
+the web page's reads (``/overview``, ``/timeline``: :mod:`sendx.emulator.web.views`)
+and its live ``/stream`` (:mod:`sendx.emulator.web.stream`).
 Errors use the API's shape ``{"status": "<code>", "message": "..."}``.
 """
 
@@ -32,7 +34,8 @@ from sendx.emulator.http.asgi import (
     respond,
 )
 from sendx.emulator.http.faults import FaultError, parse_faults
-from sendx.emulator.http.guard import is_json, not_json, origin_refused
+from sendx.emulator.http.guard import read_refusal, write_refusal
+from sendx.emulator.web import views
 
 if TYPE_CHECKING:
     from sendx.emulator.app import EmulatorApp
@@ -42,6 +45,9 @@ __all__ = ["CONTROL_PREFIX", "Control"]
 CONTROL_PREFIX = "/_emulator"
 
 _encode = msgspec.json.encode
+# The web page's reads: refused to a foreign Origin, unlike the older reads (a script
+# without a page reads those, and a browser keeps their answers from other sites).
+_PAGE_READS = frozenset({"/overview", "/timeline"})
 _Handler = Callable[[dict[str, str], bytes], Awaitable[tuple[int, Any]]]
 
 
@@ -87,6 +93,8 @@ class Control:
             ("GET", "/faults"): self._get_faults,
             ("PUT", "/faults"): self._put_faults,
             ("GET", "/openapi.json"): self._openapi,
+            ("GET", "/overview"): self._overview,
+            ("GET", "/timeline"): self._timeline,
         }
         self._paths = {path for _, path in self._routes}
         self._messages = MessageControl(app)
@@ -98,6 +106,9 @@ class Control:
         if self._messages.owns(path):  # captured mail: routes with ids in the path
             await self._messages.handle(scope, receive, send, path)
             return
+        if path == "/stream":  # the page's live stream: a response that goes on
+            await self._app.streams.handle(scope, receive, send)
+            return
         method = scope["method"]
         handler = self._routes.get((method, path))
         if handler is None:
@@ -108,8 +119,9 @@ class Control:
             else:
                 await respond(send, 404, no_route(scope["path"]))
             return
-        if method != "GET":
-            refusal = self._refuse_write(scope)
+        if method != "GET" or path in _PAGE_READS:
+            guard = self._app.guard
+            refusal = write_refusal(guard, scope) if method != "GET" else read_refusal(guard, scope)
             if refusal is not None:
                 await answer_and_close(scope, receive, send, *refusal)
                 return
@@ -127,30 +139,14 @@ class Control:
                 await answer_and_close(scope, receive, send, 413, message, request_body=exc.body)
                 return
             status, payload = await handler(query, body)
+            if method != "GET":  # reset, rules, faults: the page shows them
+                self._app.changes.bump()
         except Disconnected:
             return
-        except _Fail as exc:
+        except (_Fail, views.ViewError) as exc:
             await respond(send, exc.status, error_body(exc.status, exc.message))
             return
         await respond(send, status, payload if isinstance(payload, bytes) else _encode(payload))
-
-    def _refuse_write(self, scope: Scope) -> tuple[int, bytes] | None:
-        """403 for a write from another origin, 415 for one that is not JSON: a web
-        page can send neither without a preflight the emulator never grants."""
-        host = origin = content_type = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = value
-            elif name == b"content-type":
-                content_type = value
-            elif name == b"host":
-                host = value
-        guard = self._app.guard
-        if origin is not None and not guard.same_origin(origin, host):
-            return 403, origin_refused(origin, guard.own_origin)
-        if not is_json(content_type):
-            return 415, not_json(content_type)
-        return None
 
     def _commit_waiting(self) -> None:
         """Commit the group of API requests waiting for its commit, so that a read
@@ -252,6 +248,14 @@ class Control:
             raise _Fail(400, str(exc)) from None
         self._app.faults.replace(faults)
         return await self._get_faults(query, b"")
+
+    async def _overview(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        self._commit_waiting()
+        return 200, views.overview(self._app, query)
+
+    async def _timeline(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
+        self._commit_waiting()
+        return 200, views.timeline(self._app, query)
 
     async def _openapi(self, query: dict[str, str], body: bytes) -> tuple[int, Any]:
         if self._openapi_body is None:

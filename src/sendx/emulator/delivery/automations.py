@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,6 +206,10 @@ def now_iso() -> str:
     return text
 
 
+# The first bytes of a receiver's answer that an attempt keeps.
+_MAX_RESPONSE = 2048
+
+
 @dataclass(slots=True, eq=False)  # identity: the queue looks deliveries up by object
 class Delivery:
     """One webhook call for one event and one rule (``rule``, its index) or one REST
@@ -238,6 +242,22 @@ class Delivery:
             "webhook": self.webhook,
             "state": self.state,
             "attempts": [dict(attempt) for attempt in self.attempts],
+            "request": {
+                "method": "POST",
+                "url": self.webhook,
+                "headers": self.headers(),
+                "body": self.body.decode("utf-8", "replace"),
+            },
+        }
+
+    def headers(self) -> dict[str, str]:
+        """The headers each attempt sends."""
+        return {
+            "Content-Type": "application/json",
+            "User-Agent": "sendx-emulator",
+            "X-SendX-Signature": self.signature,
+            "X-SendX-Event": self.event,
+            "X-SendX-Delivery": self.id,
         }
 
 
@@ -270,6 +290,8 @@ class DeliveryQueue:
         self._records: collections.deque[Delivery] = collections.deque(maxlen=_MAX_RECORDS)
         self._threads: list[threading.Thread] = []
         self._closed = False
+        self.on_change: Callable[[], None] | None = None
+        """Called (from any thread) when a delivery is queued or attempted."""
 
     def submit(
         self,
@@ -326,6 +348,12 @@ class DeliveryQueue:
                 heapq.heappush(self._heap, (now, next(self._seq), delivery))
             self._start_workers()
             self._cond.notify_all()
+        self._changed()
+
+    def _changed(self) -> None:
+        on_change = self.on_change
+        if on_change is not None:
+            on_change()
 
     def _start_workers(self) -> None:
         while len(self._threads) < self._workers:
@@ -386,15 +414,24 @@ class DeliveryQueue:
                     due = time.monotonic() + self.backoff * 2 ** (number - 1)
                     heapq.heappush(self._heap, (due, next(self._seq), delivery))
                     self._cond.notify_all()
+            self._changed()
 
     def _refused(self, reason: str) -> dict[str, Any]:
-        return {"attempt": 1, "at": now_iso(), "status": None, "error": reason, "duration_ms": 0.0}
+        return {
+            "attempt": 1,
+            "at": now_iso(),
+            "status": None,
+            "error": reason,
+            "duration_ms": 0.0,
+            "response": None,
+        }
 
     def _attempt(self, delivery: Delivery) -> dict[str, Any]:
         started = time.monotonic()
         at = now_iso()
         status: int | None = None
         error: str | None = None
+        response_body: str | None = None
         connection: http.client.HTTPConnection | None = None
         try:
             parts = urllib.parse.urlsplit(delivery.webhook)
@@ -411,17 +448,15 @@ class DeliveryQueue:
                 "POST",
                 target,
                 body=delivery.body,
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "sendx-emulator",
-                    "X-SendX-Signature": delivery.signature,
-                    "X-SendX-Event": delivery.event,
-                    "X-SendX-Delivery": delivery.id,
-                },
+                headers=delivery.headers(),
             )
             response = connection.getresponse()
-            response.read()
+            # What the receiver said, as much as a person reads on the web page.
+            answer = response.read(_MAX_RESPONSE + 1)
             status = response.status
+            response_body = answer[:_MAX_RESPONSE].decode("utf-8", "replace")
+            if len(answer) > _MAX_RESPONSE:
+                response_body += " [...]"
             if not 200 <= status < 300:
                 error = f"HTTP {status}"
         except (OSError, http.client.HTTPException, ValueError) as exc:
@@ -435,4 +470,5 @@ class DeliveryQueue:
             "status": status,
             "error": error,
             "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
+            "response": response_body,
         }

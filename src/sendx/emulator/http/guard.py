@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
-from sendx.emulator.http.asgi import error_body
+from sendx.emulator.http.asgi import Scope, error_body
 
 __all__ = [
     "HostGuard",
@@ -26,6 +26,8 @@ __all__ = [
     "not_json",
     "origin_refused",
     "split_host",
+    "read_refusal",
+    "write_refusal",
 ]
 
 # A host name: labels of letters, digits, hyphens (and underscores, which container
@@ -199,3 +201,40 @@ class HostGuard:
             return True
         host_parts = None if host is None else split_host(host.decode("latin-1").strip())
         return host_parts is not None and port == _port_number(host_parts[1])
+
+
+def _headers(scope: Scope) -> tuple[bytes | None, bytes | None, bytes | None]:
+    """The request's ``Host``, ``Origin`` and ``Content-Type`` values."""
+    host = origin = content_type = None
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            origin = value
+        elif name == b"content-type":
+            content_type = value
+        elif name == b"host":
+            host = value
+    return host, origin, content_type
+
+
+def read_refusal(guard: HostGuard, scope: Scope) -> tuple[int, bytes] | None:
+    """403 for a read of the page's endpoints from another origin: what the page
+    reads (the live stream above all) is for the emulator's own page only."""
+    host, origin, _ = _headers(scope)
+    if origin is not None and not guard.same_origin(origin, host):
+        return 403, error_body(
+            403,
+            f"Origin {_shown(origin)} may not read this: only pages the emulator serves "
+            f"({guard.own_origin}) and clients that send no Origin may",
+        )
+    return None
+
+
+def write_refusal(guard: HostGuard, scope: Scope) -> tuple[int, bytes] | None:
+    """403 for a control-plane write from another origin, 415 for one that is not
+    JSON: a web page can send neither without a preflight the emulator never grants."""
+    host, origin, content_type = _headers(scope)
+    if origin is not None and not guard.same_origin(origin, host):
+        return 403, origin_refused(origin, guard.own_origin)
+    if not is_json(content_type):
+        return 415, not_json(content_type)
+    return None

@@ -59,6 +59,18 @@ def _protocol_class(registry: dict[Any, Any]) -> type[asyncio.Protocol]:
     return Protocol
 
 
+def _server_class(base: Any, app: Any) -> Any:
+    """uvicorn's server, which first ends the web page's live streams when it shuts
+    down: it waits for open responses to finish, and a stream never would."""
+
+    class Server(base):  # type: ignore[misc]
+        async def shutdown(self, sockets: Any = None) -> None:
+            app.changes.close()
+            await super().shutdown(sockets=sockets)
+
+    return Server
+
+
 class Emulator:
     """A local SendX API on a background thread.
 
@@ -83,7 +95,8 @@ class Emulator:
       its owner.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Then
-    ``base_url`` is ``http://HOST:PORT/api/v1`` and ``control_url`` the control plane.
+    ``base_url`` is ``http://HOST:PORT/api/v1``, ``control_url`` the control plane, and
+    :meth:`page_url` the web page (``http://HOST:PORT/``).
     """
 
     def __init__(
@@ -188,6 +201,20 @@ class Emulator:
         """The control plane's URL, ``http://HOST:PORT/_emulator``."""
         return f"{self.root_url}/_emulator"
 
+    def page_url(
+        self,
+        team_id: str | None = None,
+        *,
+        contact: str | None = None,
+        message: str | None = None,
+    ) -> str:
+        """The web page's URL: of a message (by id), of a team's contact (by email),
+        of a team, or (no argument) the home page of every team. Print it in a test's
+        failure message: opened while the emulator runs, it shows what the app did."""
+        from sendx.emulator.web.links import page_link
+
+        return page_link(self.root_url, team_id, contact=contact, message=message)
+
     @property
     def db_path(self) -> str:
         """The SQLite file in use (a temporary one when ``db`` was ``None``)."""
@@ -282,7 +309,7 @@ class Emulator:
             timeout_graceful_shutdown=5,
             backlog=1024,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _server_class(uvicorn.Server, self.app)(config)
         self._thread = threading.Thread(target=self._serve, name="sendx-emulator", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT

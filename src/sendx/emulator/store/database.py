@@ -353,11 +353,17 @@ class Store:
         return [contact_from_row(row) for row in rows]
 
     def page_contacts(
-        self, team: int, offset: int, limit: int, search: str | None = None
+        self,
+        team: int,
+        offset: int,
+        limit: int,
+        search: str | None = None,
+        *,
+        newest: bool = False,
     ) -> list[ContactRow]:
-        """A page of the team's contacts, oldest first; with ``search``, only those
-        whose first name, last name or address holds it, case-insensitively (the group
-        commits first)."""
+        """A page of the team's contacts, oldest first (or, with ``newest``, the last
+        changed first); with ``search``, only those whose first name, last name or
+        address holds it, case-insensitively (the group commits first)."""
         self.commit_group()
         sql = f"SELECT {CONTACT_COLUMNS} FROM contacts WHERE team = ? AND deleted IS NULL"  # noqa: S608
         params: list[Any] = [team]
@@ -367,7 +373,8 @@ class Store:
                 " OR sendx_holds(email, ?))"
             )
             params += [search.casefold()] * 3
-        rows = self._db.execute(sql + " ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset))
+        order = " ORDER BY updated DESC, id DESC" if newest else " ORDER BY id"
+        rows = self._db.execute(sql + order + " LIMIT ? OFFSET ?", (*params, limit, offset))
         return [contact_from_row(row) for row in rows]
 
     def contact_count(self, team: int) -> int:

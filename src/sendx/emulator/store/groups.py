@@ -11,6 +11,7 @@ answers 500 and nothing of the group is kept.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from sendx.emulator.http.auth import Auth
@@ -51,9 +52,12 @@ class Group:
 class GroupCommit:
     """The open group of one emulator; used from the server's event loop only."""
 
-    def __init__(self, store: Store, auth: Auth) -> None:
+    def __init__(
+        self, store: Store, auth: Auth, on_commit: Callable[[], None] | None = None
+    ) -> None:
         self._store = store
         self._auth = auth
+        self._on_commit = on_commit  # tells the web page's streams (one int bumped)
         self.waiting: Group | None = None
         """The group whose requests wait for their commit, if any."""
 
@@ -84,6 +88,8 @@ class GroupCommit:
             self.waiting = None
         try:
             self._store.commit_group()
+            if self._on_commit is not None:
+                self._on_commit()
         except BaseException as exc:
             group.error = exc  # first: whatever happens next, nothing was kept
             self._auth.reload()  # teams bound by the lost group are gone again
